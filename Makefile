@@ -1,0 +1,63 @@
+# Digital Shandong plan site. Every target sets itself up on a fresh Debian machine.
+#   make serve   build and serve the site at http://127.0.0.1:8000 (reloads on data/ and templates/ changes)
+#   make test    run every check (data, fidelity, build, links, browser, PDFs, exports)
+#   make site    build the deployable site into site/
+#   make check   validate the data
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMPS := .stamps
+DEBS := chromium fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+export PYTHONPATH := $(CURDIR)/scripts
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: all serve site check test lint lock clean deps venv debs
+
+all: site
+
+$(STAMPS):
+	mkdir -p $(STAMPS)
+
+# Python packages, pinned by requirements.lock (the full resolved set).
+$(STAMPS)/venv: requirements.lock | $(STAMPS)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+# Debian packages: Chromium for browser tests, Noto CJK fonts, poppler-utils, Pango for WeasyPrint.
+$(STAMPS)/debs: | $(STAMPS)
+	dpkg -s $(DEBS) >/dev/null 2>&1 || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEBS); }
+	touch $@
+
+venv: $(STAMPS)/venv
+debs: $(STAMPS)/debs
+deps: venv debs
+
+check: venv
+	$(PY) -m shandong.check
+
+site: deps
+	$(PY) -m shandong.build site
+
+serve: deps
+	$(PY) -m mkdocs serve --strict --dev-addr 127.0.0.1:8000 --watch data --watch templates --watch scripts
+
+lint: venv
+	$(VENV)/bin/ruff check scripts tests
+
+test: deps
+	$(PY) -m shandong.check
+	$(VENV)/bin/ruff check scripts tests
+	$(PY) -m pytest
+
+# Re-resolve the pins after changing requirements.in.
+lock:
+	rm -rf build/lockenv && $(PYTHON) -m venv build/lockenv
+	build/lockenv/bin/pip install --quiet -r requirements.in
+	build/lockenv/bin/pip freeze --exclude-editable > requirements.lock
+
+clean:
+	rm -rf site build $(STAMPS)

@@ -1,0 +1,283 @@
+"""The checked data as typed records, with every derived view computed once.
+
+Pages, exports and briefs read these views; none of them re-scans the data per page.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from .load import Document
+
+CN_NUMERALS = "一二三四五六七八九十"
+ROLE_NAMES = {  # role -> (Chinese, English)
+    "lead": ("牵头", "Lead"),
+    "support": ("配合", "Support"),
+    "responsible": ("按职责分工负责", "Responsible"),
+    "task": ("责任单位", "Responsible (task division)"),
+}
+KIND_NAMES = {
+    "provincial-department": ("省直部门", "Provincial department"),
+    "party-committee-office": ("省委部门", "Party committee office"),
+    "city-government": ("市政府", "City government"),
+    "central-branch": ("中央驻鲁单位", "Central-government branch or regulator"),
+    "collective": ("泛指单位", "Collective group"),
+}
+DEADLINE_KINDS = {  # kind -> (Chinese, English), in display order
+    "year-end": ("年底前完成（2020年）", "By the end of 2020 (stated)"),
+    "plan-year": ("行动方案年度内（2020年）", "Within the 2020 action plan (no date stated)"),
+    "complete": ("完成", "Complete by"),
+    "basic": ("基本完成", "Basically complete by"),
+    "ongoing": ("持续推进", "Ongoing"),
+}
+
+
+@dataclass
+class Agency:
+    id: str
+    name: str
+    short: str
+    en: str
+    kind: str
+    aliases: list[str]
+    note: str | None
+    line: int
+
+    @property
+    def url(self) -> str:
+        return f"agencies/{self.id}/"
+
+    @property
+    def kind_name(self) -> str:
+        return KIND_NAMES[self.kind][0]
+
+
+@dataclass
+class Theme:
+    id: str
+    name: str
+    en: str
+    description: str
+    description_en: str
+
+    @property
+    def url(self) -> str:
+        return f"themes/{self.id}/"
+
+
+@dataclass
+class Target:
+    text: str
+    metric: str
+    value: float
+    value_as_written: str | None
+    unit: str
+    qualifier: str | None
+    due: str
+    due_as_written: str | None
+    item: Item = field(repr=False, default=None)
+
+    @property
+    def value_text(self) -> str:
+        v = int(self.value) if float(self.value).is_integer() else self.value
+        return f"{v:,}" if isinstance(v, int) else str(v)
+
+
+@dataclass
+class Subsection:
+    number: int
+    heading: str
+
+    @property
+    def label(self) -> str:
+        return f"（{CN_NUMERALS[self.number - 1]}）{self.heading}"
+
+
+@dataclass
+class Section:
+    number: int
+    heading: str
+    theme: str
+    subsections: list[Subsection]
+
+    @property
+    def label(self) -> str:
+        return f"{CN_NUMERALS[self.number - 1]}、{self.heading}"
+
+
+@dataclass
+class Item:
+    """A task of the task division or a measure of the 2020 action plan."""
+
+    kind: str  # "task" | "measure"
+    id: str  # "12" for task 12, "m1-1-1" for a measure
+    text: str
+    theme: str
+    roles: dict[str, list[str]]  # role -> agency ids, in the document's order
+    units_as_written: str  # the unit list or attribution, verbatim
+    deadline_kind: str  # a key of DEADLINE_KINDS
+    deadline_year: int | None
+    deadline_as_written: str | None
+    targets: list[Target]
+    open_roles: list[str]
+    lead_each: bool
+    note: str | None
+    file: str
+    line: int
+    number: int | None = None  # tasks
+    section: Section | None = None  # measures
+    subsection: Subsection | None = None
+    ordinal: int | None = None  # measures: position in its (sub)section
+    related: list[Item] = field(default_factory=list, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"tasks/{self.number}/" if self.kind == "task" else f"measures/{self.id}/"
+
+    @property
+    def key(self) -> str:
+        return f"task-{self.number}" if self.kind == "task" else self.id
+
+    @property
+    def title(self) -> str:
+        if self.kind == "task":
+            return f"重点任务 {self.number}"
+        return f"行动措施 {self.id[1:].replace('-', '.')}"
+
+    @property
+    def source(self) -> str:
+        if self.kind == "task":
+            return f"《数字山东发展规划（2018-2022年）》重点任务分工，序号 {self.number}"
+        where = self.section.label.split("、")[0] + "、"
+        if self.subsection:
+            where = where[:-1] + f"（{CN_NUMERALS[self.subsection.number - 1]}）"
+        return f"《数字山东2020行动方案》{where}第 {self.ordinal} 项措施"
+
+    @property
+    def source_short(self) -> str:
+        return f"任务分工 {self.number}" if self.kind == "task" else f"2020方案 {self.id[1:].replace('-', '.')}"
+
+    @property
+    def deadline_text(self) -> str:
+        if self.kind == "task":
+            return self.deadline_as_written or ""
+        if self.deadline_kind == "year-end":
+            return f"2020年{self.deadline_as_written}"
+        return "2020年（行动方案年度）"
+
+    @property
+    def deadline_sort(self) -> tuple:
+        order = list(DEADLINE_KINDS)
+        year = self.deadline_year or 9999
+        return (year, order.index(self.deadline_kind), self.kind != "task", self.sort_key)
+
+    @property
+    def sort_key(self) -> tuple:
+        if self.kind == "task":
+            return (0, self.number, 0, 0)
+        return (1, self.section.number, self.subsection.number if self.subsection else 0, self.ordinal)
+
+    def units(self) -> list[str]:
+        return [u for ids in self.roles.values() for u in ids]
+
+    def role_of(self, aid: str) -> str | None:
+        for role, ids in self.roles.items():
+            if aid in ids:
+                return role
+        return None
+
+
+@dataclass
+class Model:
+    agencies: dict[str, Agency]
+    themes: dict[str, Theme]
+    tasks: list[Item]
+    measures: list[Item]
+    sections: list[Section]
+    preamble: str
+    documents: dict[str, dict]
+    compound_names: list[dict]
+    # derived views
+    by_agency: dict[str, dict[str, list[Item]]] = field(default_factory=dict)
+    by_theme: dict[str, list[Item]] = field(default_factory=dict)
+    targets: list[Target] = field(default_factory=list)
+    pairs: Counter = field(default_factory=Counter)
+
+    @property
+    def items(self) -> list[Item]:
+        return self.tasks + self.measures
+
+    def agency_count(self, aid: str, role: str) -> int:
+        return len(self.by_agency[aid].get(role, []))
+
+    def agency_total(self, aid: str) -> int:
+        return sum(len(v) for v in self.by_agency[aid].values())
+
+    def co_units(self, item: Item, aid: str) -> list[str]:
+        return [u for u in item.units() if u != aid]
+
+
+def build_model(docs: dict[str, Document]) -> Model:
+    a, th, t, m = (docs[k].data for k in ("agencies", "themes", "tasks", "measures"))
+    agencies = {
+        r["id"]: Agency(r["id"], r["name"], r["short"], r["en"], r["kind"], list(r["aliases"]), r.get("note"),
+                        docs["agencies"].where(("agencies", i))[0])
+        for i, r in enumerate(a["agencies"])
+    }
+    themes = {r["id"]: Theme(r["id"], r["name"], r["en"], r["description"], r["description_en"]) for r in th["themes"]}
+    sections = [Section(s["number"], s["heading"], s["theme"],
+                        [Subsection(x["number"], x["heading"]) for x in s.get("subsections", [])])
+                for s in m["sections"]]
+    sec_by_no = {s.number: s for s in sections}
+
+    def targets_of(rec) -> list[Target]:
+        return [Target(x["text"], x["metric"], x["value"], x.get("value_as_written"), x["unit"], x.get("qualifier"),
+                       x["due"], x.get("due_as_written")) for x in rec.get("targets", [])]
+
+    tasks = []
+    for i, r in enumerate(t["tasks"]):
+        s = r["schedule"]
+        tasks.append(Item(
+            kind="task", id=str(r["number"]), number=r["number"], text=r["text"], theme=r["theme"],
+            roles={"task": list(r["units"])}, units_as_written=r["units_as_written"],
+            deadline_kind=s["kind"], deadline_year=s.get("year"), deadline_as_written=s["as_written"],
+            targets=[], open_roles=[], lead_each=False, note=r.get("note"),
+            file=docs["tasks"].file, line=docs["tasks"].where(("tasks", i))[0]))
+    measures, ordinal = [], Counter()
+    for i, r in enumerate(m["measures"]):
+        sec = sec_by_no[r["section"]]
+        sub = next((x for x in sec.subsections if x.number == r.get("subsection")), None)
+        ordinal[(sec.number, sub.number if sub else 0)] += 1
+        dl = r["deadline"]
+        measures.append(Item(
+            kind="measure", id=r["id"], text=r["text"], theme=sec.theme,
+            roles={role: list(r[role]) for role in ("lead", "support", "responsible") if r.get(role)},
+            units_as_written=r["attribution"],
+            deadline_kind="year-end" if dl.get("as_written") else "plan-year",
+            deadline_year=int(dl["date"][:4]), deadline_as_written=dl.get("as_written"),
+            targets=targets_of(r), open_roles=list(r.get("open", [])), lead_each=bool(r.get("lead_each")),
+            note=r.get("note"), file=docs["measures"].file, line=docs["measures"].where(("measures", i))[0],
+            section=sec, subsection=sub, ordinal=ordinal[(sec.number, sub.number if sub else 0)]))
+    model = Model(agencies, themes, tasks, measures, sections, m["preamble"],
+                  {"plan": t["document"], "action": m["document"]}, list(a.get("compound_names", [])))
+
+    task_by_no = {x.number: x for x in tasks}
+    for x, r in zip(measures, m["measures"], strict=True):
+        x.related = [task_by_no[n] for n in r.get("related_tasks", [])]
+        for task in x.related:
+            task.related.append(x)
+    model.by_agency = {aid: defaultdict(list) for aid in agencies}
+    model.by_theme = {tid: [] for tid in themes}
+    for item in model.items:
+        for role, ids in item.roles.items():
+            for aid in ids:
+                model.by_agency[aid][role].append(item)
+        model.by_theme[item.theme].append(item)
+        for target in item.targets:
+            target.item = item
+            model.targets.append(target)
+        for u, v in combinations(sorted(set(item.units())), 2):
+            model.pairs[(u, v)] += 1
+    model.by_agency = {aid: dict(roles) for aid, roles in model.by_agency.items()}
+    return model
