@@ -1,0 +1,408 @@
+"""Charts of the model as plain SVG strings: no JavaScript, no chart library.
+
+Each chart has two functions, ``<name>_svg(model, ...) -> str`` and ``<name>_table(model, ...) -> ChartTable``
+(the numbers behind it, for a table beside the chart). ``CHARTS`` lists them; ``render_all`` renders every one.
+
+Every SVG: ``role="img"`` and ``aria-labelledby`` pointing at its ``<title>`` and ``<desc>``; numbers
+shown as text and also carried in ``data-*`` attributes; colours are CSS custom properties with
+fallbacks (``--chart-1`` … ``--chart-5``, ``--chart-heat``) and text is ``currentColor``, so
+the page's palette (light or dark) applies when the SVG is inlined; every text from the data is
+XML-escaped. Widths of Chinese text are estimated (CJK = 1 em, Latin ≈ 0.55 em).
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html import escape as _escape
+
+from .model import DEADLINE_KINDS, ROLE_NAMES, Model
+
+FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'Microsoft YaHei', sans-serif"
+PALETTE = ["#3f6ec6", "#e07b39", "#2e9e6b", "#9a5bc4", "#6f7d8c"]  # fallbacks of --chart-1 … --chart-5
+HEAT = "#3f6ec6"  # fallback of --chart-heat
+ROLE_ORDER = ["task", "lead", "support", "responsible"]
+FS = 13  # base font size, px
+ROLE_LABELS = {"task": "责任单位（任务分工）", "lead": "牵头（措施）", "support": "配合（措施）", "responsible": "按职责分工负责（措施）"}
+DEADLINE_LABELS = {  # the legend says which kind of item each deadline kind belongs to
+    "year-end": "措施：年底前完成", "plan-year": "措施：方案年度内（未写时限）",
+    "complete": "任务：N年完成", "basic": "任务：N年基本完成", "ongoing": "任务：持续推进",
+}
+
+
+def esc(text: object) -> str:
+    """Text or attribute value, XML-escaped (& < > " ')."""
+    return _escape(str(text), quote=True)
+
+
+def colour(i: int) -> str:
+    return f"var(--chart-{i + 1}, {PALETTE[i % len(PALETTE)]})"
+
+
+def text_width(text: str, size: float = FS) -> float:
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.58 for ch in str(text)) * size
+
+
+@dataclass
+class ChartTable:
+    """The data behind a chart: ``columns`` as (key, header), ``rows`` as dicts keyed by column key."""
+
+    caption: str
+    columns: list[tuple[str, str]]
+    rows: list[dict] = field(default_factory=list)
+
+    def markdown(self) -> str:
+        """A Markdown table (cells HTML-escaped, pipes escaped) for a MkDocs page."""
+        def cell(v) -> str:
+            return esc("" if v is None else v).replace("|", "&#124;")
+        lines = ["| " + " | ".join(cell(h) for _, h in self.columns) + " |",
+                 "|" + "|".join("---" if i == 0 else "--:" for i in range(len(self.columns))) + "|"]
+        lines += ["| " + " | ".join(cell(r.get(k)) for k, _ in self.columns) + " |" for r in self.rows]
+        return "\n".join(lines)
+
+
+class _Svg:
+    def __init__(self, key: str, title: str, desc: str, width: float, height: float):
+        self.key, self.title, self.desc = key, title, desc
+        self.width, self.height = width, height
+        self.parts: list[str] = []
+
+    def add(self, s: str) -> None:
+        self.parts.append(s)
+
+    def text(self, x: float, y: float, s: object, size: float = FS, anchor: str = "start", weight: str | None = None,
+             fill: str = "currentColor", extra: str = "", cls: str | None = None) -> None:
+        w = f' font-weight="{weight}"' if weight else ""
+        c = f' class="{cls}"' if cls else ""
+        self.add(f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}"{w}{c} '
+                 f'style="fill:{fill}"{extra}>{esc(s)}</text>')
+
+    def render(self) -> str:
+        k = esc(self.key)
+        head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="sd-chart sd-chart-{k}" role="img" '
+                f'aria-labelledby="{k}-title {k}-desc" viewBox="0 0 {self.width:.0f} {self.height:.0f}" '
+                f'width="{self.width:.0f}" height="{self.height:.0f}" font-family="{esc(FONT)}" '
+                f'style="max-width:100%;height:auto;color:inherit">'
+                f'<title id="{k}-title">{esc(self.title)}</title><desc id="{k}-desc">{esc(self.desc)}</desc>')
+        return head + "".join(self.parts) + "</svg>\n"
+
+
+def _heat(n: int, vmax: int) -> float:
+    """Fill opacity of a heat cell: square-root scale, so that small counts still show."""
+    return 0.16 + 0.84 * (n / vmax) ** 0.5
+
+
+def _legend(svg: _Svg, x: float, y: float, entries: list[tuple[str, str]]) -> float:
+    """Swatches with labels in one row from (x, y); returns the x after the last entry."""
+    for fill, label in entries:
+        svg.add(f'<rect x="{x:.1f}" y="{y - 10:.1f}" width="12" height="12" rx="2" style="fill:{fill}"/>')
+        svg.text(x + 17, y, label, size=12)
+        x += 17 + text_width(label, 12) + 18
+    return x
+
+
+# ---------------------------------------------------------------------------
+# 1. Items per theme, split by role
+
+
+def theme_roles_table(model: Model) -> ChartTable:
+    cols = [("theme", "主题"), ("tasks", "任务"), ("measures", "措施")]
+    cols += [(r, ROLE_NAMES[r][0]) for r in ROLE_ORDER] + [("assignments", "分工合计")]
+    rows = []
+    for tid, theme in model.themes.items():
+        items = model.by_theme.get(tid, [])
+        row = {"theme_id": tid, "theme": theme.name,
+               "tasks": sum(1 for x in items if x.kind == "task"),
+               "measures": sum(1 for x in items if x.kind == "measure")}
+        for r in ROLE_ORDER:
+            row[r] = sum(len(x.roles.get(r, [])) for x in items)
+        row["assignments"] = sum(row[r] for r in ROLE_ORDER)
+        rows.append(row)
+    return ChartTable("各主题的任务、措施与分工（按角色）", cols, rows)
+
+
+def theme_roles_svg(model: Model, key: str = "chart-theme-roles") -> str:
+    """Horizontal stacked bars: per theme, unit assignments by role; item counts beside each bar."""
+    t = theme_roles_table(model)
+    label_w = max([text_width(r["theme"], FS) for r in t.rows] + [60]) + 16
+    bar_w, row_h, top = 460, 34, 58
+    note_w = 190
+    width = label_w + bar_w + note_w + 20
+    height = top + row_h * len(t.rows) + 40
+    total_max = max([r["assignments"] for r in t.rows] + [1])
+    desc = ("每个主题一行。条形按角色分段，数值为“单位×任务/措施”的分工次数（一项措施有三个单位即计三次）；"
+            "右侧为该主题的任务数与措施数。" + "；".join(
+                f"{r['theme']}：任务 {r['tasks']} 项、措施 {r['measures']} 项，分工 {r['assignments']} 次（"
+                + "、".join(f"{ROLE_NAMES[k][0]} {r[k]}" for k in ROLE_ORDER if r[k]) + "）" for r in t.rows) + "。")
+    svg = _Svg(key, "各主题的任务、措施与分工角色", desc, width, height)
+    _legend(svg, label_w, 22, [(colour(i), ROLE_LABELS.get(r, ROLE_NAMES[r][0])) for i, r in enumerate(ROLE_ORDER)])
+    scale = bar_w / total_max
+    for j, r in enumerate(t.rows):
+        y = top + j * row_h
+        svg.add(f'<g class="bar" data-theme="{esc(r["theme_id"])}" data-tasks="{r["tasks"]}" '
+                f'data-measures="{r["measures"]}" data-total="{r["assignments"]}">')
+        svg.text(label_w - 10, y + 17, r["theme"], anchor="end")
+        x = label_w
+        for i, role in enumerate(ROLE_ORDER):
+            n = r[role]
+            if not n:
+                continue
+            w = n * scale
+            svg.add(f'<rect x="{x:.1f}" y="{y + 2}" width="{w:.1f}" height="{row_h - 10}" '
+                    f'style="fill:{colour(i)}" data-role="{role}" data-value="{n}">'
+                    f'<title>{esc(r["theme"])} · {esc(ROLE_NAMES[role][0])}：{n}</title></rect>')
+            if w >= text_width(str(n), 11) + 6:
+                svg.text(x + w / 2, y + 17, n, size=11, anchor="middle", fill="#fff")
+            x += w
+        svg.text(x + 6, y + 17, r["assignments"], size=12, weight="bold")
+        svg.text(label_w + bar_w + 46, y + 17, f"任务 {r['tasks']} · 措施 {r['measures']}", size=12)
+        svg.add("</g>")
+    # axis
+    y0 = top + row_h * len(t.rows)
+    svg.add(f'<line x1="{label_w}" y1="{top - 4}" x2="{label_w}" y2="{y0 - 6}" style="stroke:currentColor;stroke-opacity:.5"/>')
+    svg.text(label_w, y0 + 14, "分工次数（单位 × 任务/措施）", size=11, fill="currentColor")
+    return svg.render()
+
+
+# ---------------------------------------------------------------------------
+# 2. Deadlines by year and kind
+
+
+def _deadline_columns(model: Model) -> list[int | None]:
+    period = model.documents.get("plan", {}).get("period") or {}
+    years = {x.deadline_year for x in model.items if x.deadline_year is not None}
+    if period.get("start") and period.get("end"):
+        years |= set(range(period["start"], period["end"] + 1))
+    cols: list[int | None] = sorted(years)
+    if any(x.deadline_year is None for x in model.items):
+        cols.append(None)
+    return cols
+
+
+def deadlines_table(model: Model) -> ChartTable:
+    counts = Counter((x.deadline_year, x.deadline_kind) for x in model.items)
+    cols = [("year_label", "年份")] + [(k, v[0]) for k, v in DEADLINE_KINDS.items()] + [("total", "合计")]
+    rows = []
+    for year in _deadline_columns(model):
+        row = {"year": year, "year_label": f"{year}年" if year else "持续推进（无年份）"}
+        for k in DEADLINE_KINDS:
+            row[k] = counts[(year, k)]
+        row["total"] = sum(row[k] for k in DEADLINE_KINDS)
+        rows.append(row)
+    return ChartTable("任务与措施的期限：按年份和类型", cols, rows)
+
+
+def deadlines_svg(model: Model, key: str = "chart-deadlines") -> str:
+    """Vertical stacked columns: one per year of the plan period (and one for ongoing), stacked by deadline kind."""
+    t = deadlines_table(model)
+    kinds = list(DEADLINE_KINDS)
+    col_w, gap, left, top, plot_h = 74, 34, 44, 76, 300
+    width = max(left + len(t.rows) * (col_w + gap) + 20, 640)
+    height = top + plot_h + 56
+    vmax = max([r["total"] for r in t.rows] + [1])
+    step = 10 if vmax > 30 else 5
+    ymax = -(-vmax // step) * step
+    scale = plot_h / ymax
+    parts = [f"{r['year_label']} {r['total']} 项（" + "、".join(f"{DEADLINE_KINDS[k][0]} {r[k]}" for k in kinds if r[k]) + "）"
+             for r in t.rows if r["total"]]
+    period = model.documents.get("plan", {}).get("period") or {}
+    span = f"（《规划》期 {period['start']}–{period['end']} 年）" if period.get("start") and period.get("end") else ""
+    desc = (f"每列为一个期限年份{span}，“持续推进”一列为没有年份的任务；按期限类型分段，数值为任务与措施的项数。"
+            + "；".join(parts) + "。")
+    svg = _Svg(key, "任务与措施的期限分布", desc, width, height)
+    ly = 20
+    x = left
+    for i, k in enumerate(kinds):  # legend may wrap to two lines
+        label = DEADLINE_LABELS.get(k, DEADLINE_KINDS[k][0])
+        w = 17 + text_width(label, 12) + 18
+        if x + w > width - 10:
+            x, ly = left, ly + 20
+        _legend(svg, x, ly, [(colour(i), label)])
+        x += w
+    base = top + plot_h
+    for v in range(0, ymax + 1, step):
+        y = base - v * scale
+        svg.add(f'<line x1="{left}" y1="{y:.1f}" x2="{width - 10}" y2="{y:.1f}" style="stroke:currentColor;stroke-opacity:{.45 if v == 0 else .15}"/>')
+        svg.text(left - 6, y + 4, v, size=11, anchor="end")
+    for j, r in enumerate(t.rows):
+        x = left + gap / 2 + j * (col_w + gap)
+        svg.add(f'<g class="column" data-year="{r["year"] or "ongoing"}" data-total="{r["total"]}">')
+        y = base
+        for i, k in enumerate(kinds):
+            n = r[k]
+            if not n:
+                continue
+            h = n * scale
+            y -= h
+            svg.add(f'<rect x="{x:.1f}" y="{y:.1f}" width="{col_w}" height="{h:.1f}" style="fill:{colour(i)}" '
+                    f'data-kind="{k}" data-value="{n}"><title>{esc(r["year_label"])} · {esc(DEADLINE_KINDS[k][0])}：{n}</title></rect>')
+            if h >= 15:
+                svg.text(x + col_w / 2, y + h / 2 + 4, n, size=11, anchor="middle", fill="#fff")
+        svg.text(x + col_w / 2, y - 6, r["total"], size=12, anchor="middle", weight="bold")
+        svg.text(x + col_w / 2, base + 18, r["year_label"] if r["year"] else "持续推进", size=12, anchor="middle")
+        svg.add("</g>")
+    svg.text(left, base + 40, "项数：任务（《规划》重点任务分工）与措施（2020行动方案）", size=11)
+    return svg.render()
+
+
+# ---------------------------------------------------------------------------
+# 3. Agency × theme heat map
+
+
+def agencies_by_load(model: Model) -> list[str]:
+    """Agency ids with at least one item, most items first; ties in registry order."""
+    order = {aid: i for i, aid in enumerate(model.agencies)}
+    ids = [aid for aid in model.agencies if model.agency_total(aid)]
+    return sorted(ids, key=lambda a: (-model.agency_total(a), order[a]))
+
+
+def heatmap_table(model: Model, limit: int | None = None) -> ChartTable:
+    themes = list(model.themes)
+    cols = [("unit", "单位")] + [(tid, model.themes[tid].name) for tid in themes] + [("total", "合计")]
+    rows = []
+    for aid in agencies_by_load(model)[:limit]:
+        items = {id(x): x for xs in model.by_agency[aid].values() for x in xs}.values()
+        row = {"unit_id": aid, "unit": model.agencies[aid].short}
+        for tid in themes:
+            row[tid] = sum(1 for x in items if x.theme == tid)
+        row["total"] = len(items)
+        rows.append(row)
+    return ChartTable("各单位在各主题中承担的任务与措施数（按总数排序）", cols, rows)
+
+
+def heatmap_svg(model: Model, limit: int | None = None, key: str = "chart-heatmap") -> str:
+    """Rows: units ordered by load; columns: themes; each cell the number of tasks and measures it is on."""
+    t = heatmap_table(model, limit)
+    themes = list(model.themes)
+    label_w = max([text_width(r["unit"], 12) for r in t.rows] + [60]) + 14
+    cell_w, cell_h, top = 84, 20, 54
+    width = label_w + cell_w * len(themes) + 64
+    height = top + cell_h * len(t.rows) + 30
+    vmax = max([r[tid] for r in t.rows for tid in themes] + [1])
+    top3 = "；".join(f"{r['unit']} {r['total']} 项（" + "、".join(f"{model.themes[tid].name} {r[tid]}" for tid in themes if r[tid]) + "）"
+                    for r in t.rows[:3])
+    desc = (f"{len(t.rows)} 个单位（行，按承担的任务与措施总数从多到少排列）× {len(themes)} 个主题（列）；"
+            f"每格为该单位在该主题中承担的任务与措施数，颜色越深越多，最大 {vmax}。最多的三个单位：{top3}。")
+    svg = _Svg(key, "单位 × 主题：承担的任务与措施数", desc, width, height)
+    for j, tid in enumerate(themes):
+        svg.text(label_w + j * cell_w + cell_w / 2, top - 12, model.themes[tid].name, size=12, anchor="middle", weight="bold")
+    svg.text(label_w + len(themes) * cell_w + 32, top - 12, "合计", size=12, anchor="middle", weight="bold")
+    for i, r in enumerate(t.rows):
+        y = top + i * cell_h
+        svg.add(f'<g class="row" data-unit="{esc(r["unit_id"])}" data-total="{r["total"]}">')
+        svg.text(label_w - 8, y + 14, r["unit"], size=12, anchor="end")
+        for j, tid in enumerate(themes):
+            n = r[tid]
+            x = label_w + j * cell_w
+            op = 0.08 if n == 0 else _heat(n, vmax)
+            svg.add(f'<rect x="{x + 1}" y="{y + 1}" width="{cell_w - 2}" height="{cell_h - 2}" '
+                    f'style="fill:{"currentColor" if n == 0 else f"var(--chart-heat, {HEAT})"};fill-opacity:{op:.2f}" '
+                    f'data-theme="{esc(tid)}" data-value="{n}"><title>{esc(r["unit"])} · {esc(model.themes[tid].name)}：{n}</title></rect>')
+            if n:
+                svg.text(x + cell_w / 2, y + 14, n, size=11, anchor="middle", fill="#fff" if op > 0.8 else "currentColor")
+        svg.text(label_w + len(themes) * cell_w + 32, y + 14, r["total"], size=12, anchor="middle", weight="bold")
+        svg.add("</g>")
+    return svg.render()
+
+
+# ---------------------------------------------------------------------------
+# 4. Who works with whom
+
+
+def _pair_count(model: Model, a: str, b: str) -> int:
+    return model.pairs.get((a, b) if a < b else (b, a), 0)
+
+
+def strongest_pairs(model: Model, n: int = 10) -> list[tuple[str, str, int]]:
+    """The n pairs of units that share the most tasks and measures; ties by the units' load order."""
+    rank = {aid: i for i, aid in enumerate(agencies_by_load(model))}
+    def key(p):
+        (a, b), c = p
+        ra, rb = sorted((rank.get(a, 1 << 30), rank.get(b, 1 << 30)))
+        return (-c, ra, rb)
+    ranked = sorted(model.pairs.items(), key=key)
+    cap = min(len(ranked), 2 * n)
+    while 0 < n < cap and ranked[n][1] == ranked[n - 1][1]:
+        n += 1  # do not cut a tie in two
+    out = []
+    for (a, b), c in ranked[:n]:
+        if rank.get(b, 1 << 30) < rank.get(a, 1 << 30):
+            a, b = b, a
+        out.append((a, b, c))
+    return out
+
+
+def collaboration_table(model: Model, top: int = 12) -> ChartTable:
+    ids = agencies_by_load(model)[:top]
+    cols = [("no", "编号"), ("unit", "单位")] + [(aid, str(i)) for i, aid in enumerate(ids, 1)]
+    rows = []
+    for i, a in enumerate(ids, 1):
+        row = {"no": i, "unit_id": a, "unit": model.agencies[a].short}
+        for b in ids:
+            row[b] = None if a == b else _pair_count(model, a, b)
+        rows.append(row)
+    return ChartTable(f"承担任务与措施最多的 {len(ids)} 个单位之间共同承担的项数", cols, rows)
+
+
+def collaboration_svg(model: Model, top: int = 12, pairs: int = 8, key: str = "chart-collaboration") -> str:
+    """Adjacency matrix of the ``top`` units by load (cell: tasks and measures shared), and the strongest pairs named."""
+    t = collaboration_table(model, top)
+    ids = [r["unit_id"] for r in t.rows]
+    short = {aid: model.agencies[aid].short for aid in model.agencies}
+    label_w = max([text_width(f"{r['no']} {r['unit']}", 12) for r in t.rows] + [60]) + 14
+    cell, top_y = 28, 56
+    strong = strongest_pairs(model, pairs)
+    list_x = label_w + cell * len(ids) + 36
+    list_w = max([text_width(f"{short[a]} — {short[b]}  {c}", 12) for a, b, c in strong] + [160]) + 10
+    width = list_x + list_w + 10
+    height = max(top_y + cell * len(ids) + 40, top_y + 26 * len(strong) + 60)
+    vmax = max([v for r in t.rows for aid in ids if (v := r[aid])] + [1])
+    desc = (f"承担任务与措施最多的 {len(ids)} 个单位两两之间共同承担的任务与措施数（矩阵，行列编号相同，颜色越深越多，最大 {vmax}）。"
+            "共同承担最多的单位组合：" + "；".join(f"{short[a]}与{short[b]} {c} 项" for a, b, c in strong) + "。")
+    svg = _Svg(key, "谁与谁共同承担任务：单位合作矩阵", desc, width, height)
+    for j, aid in enumerate(ids, 1):
+        svg.text(label_w + (j - 1) * cell + cell / 2, top_y - 10, j, size=11, anchor="middle", weight="bold",
+                 extra=f' data-unit="{esc(aid)}"')
+    for i, r in enumerate(t.rows):
+        y = top_y + i * cell
+        svg.add(f'<g class="row" data-unit="{esc(r["unit_id"])}">')
+        svg.text(label_w - 8, y + cell / 2 + 4, f"{r['no']} {r['unit']}", size=12, anchor="end")
+        for j, b in enumerate(ids):
+            x = label_w + j * cell
+            v = r[b]
+            if v is None:
+                svg.add(f'<rect x="{x + 1}" y="{y + 1}" width="{cell - 2}" height="{cell - 2}" '
+                        f'style="fill:none;stroke:currentColor;stroke-opacity:.25"/>')
+                continue
+            op = 0.06 if v == 0 else _heat(v, vmax)
+            fill = "currentColor" if v == 0 else f"var(--chart-heat, {HEAT})"
+            svg.add(f'<rect x="{x + 1}" y="{y + 1}" width="{cell - 2}" height="{cell - 2}" style="fill:{fill};fill-opacity:{op:.2f}" '
+                    f'data-other="{esc(b)}" data-value="{v}"><title>{esc(r["unit"])} — {esc(short[b])}：{v}</title></rect>')
+            if v:
+                svg.text(x + cell / 2, y + cell / 2 + 4, v, size=11, anchor="middle", fill="#fff" if op > 0.8 else "currentColor")
+        svg.add("</g>")
+    svg.text(list_x, top_y - 10, "共同承担最多的单位组合", size=12, weight="bold")
+    for k, (a, b, c) in enumerate(strong):
+        y = top_y + 14 + k * 26
+        svg.add(f'<g class="pair" data-a="{esc(a)}" data-b="{esc(b)}" data-value="{c}">')
+        svg.text(list_x, y, f"{short[a]} — {short[b]}", size=12)
+        svg.text(list_x + list_w - 10, y, c, size=12, anchor="end", weight="bold")
+        svg.add("</g>")
+    return svg.render()
+
+
+# ---------------------------------------------------------------------------
+
+# name -> (title, svg function, table function); each function takes the model only
+CHARTS: dict[str, tuple[str, Callable[[Model], str], Callable[[Model], ChartTable]]] = {
+    "theme-roles": ("各主题的任务、措施与分工角色", theme_roles_svg, theme_roles_table),
+    "deadlines": ("任务与措施的期限分布", deadlines_svg, deadlines_table),
+    "heatmap": ("单位 × 主题", heatmap_svg, heatmap_table),
+    "collaboration": ("单位合作矩阵", collaboration_svg, collaboration_table),
+}
+
+
+def render_all(model: Model) -> dict[str, str]:
+    """Every chart's SVG, keyed by chart name."""
+    return {name: svg(model) for name, (_, svg, _) in CHARTS.items()}
