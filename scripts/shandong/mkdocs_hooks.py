@@ -1,0 +1,56 @@
+"""The MkDocs glue (``hooks:`` in mkdocs.yml). Kept thin: everything it calls is engine-independent.
+
+- on_config: check the data (the build stops with every problem listed) and point
+  Material's search at a jieba user dictionary generated from the data;
+- on_files: add the generated pages (agencies, themes, tasks, measures) as virtual files;
+- on_page_markdown: refuse Jinja in generated pages (they carry ``render_macros: false``).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from mkdocs.exceptions import PluginError  # noqa: E402
+from mkdocs.plugins import event_priority  # noqa: E402
+from mkdocs.structure.files import File, Files  # noqa: E402
+
+from shandong import ROOT, jieba_dict, render  # noqa: E402
+from shandong.check import DataError  # noqa: E402
+from shandong.site import artifacts, get_model  # noqa: E402
+
+GENERATED_DIRS = ("agencies/", "themes/", "tasks/", "measures/")
+
+
+@event_priority(100)  # before the search plugin reads its jieba_dict_user
+def on_config(config):
+    try:
+        model = get_model()
+    except DataError as exc:
+        raise PluginError(f"the data has problems; fix them (make check lists them):\n{exc}") from None
+    path = ROOT / "build" / "jieba_user_dict.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = jieba_dict.dictionary(model)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    for name in ("material/search", "search"):
+        if name in config.plugins:
+            config.plugins[name].config.jieba_dict_user = str(path)
+    return config
+
+
+@event_priority(100)  # before plugins that record the file list (htmlproofer)
+def on_files(files: Files, config) -> Files:
+    model = get_model()
+    for src_uri, content in render.pages(model).items():
+        if files.get_file_from_path(src_uri) is not None:
+            raise PluginError(f"docs/{src_uri} would hide a generated page: remove it")
+        files.append(File.generated(config, src_uri, content=content))
+    # Briefs (HTML + PDF) and downloads, generated outside docs/ and copied into the site.
+    folder = artifacts(config.site_url or "")
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_file() and rel != "complete" and not rel.endswith(".tmp"):
+            files.append(File(rel, str(folder), config.site_dir, config.use_directory_urls))
+    return files

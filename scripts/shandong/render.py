@@ -1,0 +1,110 @@
+"""Render pages from the model with the Jinja templates in ``templates/``. Engine-independent.
+
+Every string that comes from the data is escaped for HTML *and* for Markdown by the
+environment's ``finalize`` hook: ``<``, ``&``, quotes and the characters Markdown or
+Jinja could act on (`` * _ [ ] ( ) { } # | ` \\ ! ~ ``) become character references,
+which read the same in Markdown text, in tables and inside raw HTML. Only values the
+templates build themselves (``Markup``) pass through unchanged.
+"""
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from markupsafe import Markup
+
+from . import ROOT
+from .model import DEADLINE_KINDS, KIND_NAMES, ROLE_NAMES, Item, Model
+
+TEMPLATES = ROOT / "templates"
+_MD_SPECIALS = {c: f"&#{ord(c)};" for c in "\\`*_[](){}#|!~<>&\"'$:"}
+_LINE_START = re.compile(r"^([+=-]|\d+\.)")  # list markers and setext underlines at a line start
+
+
+def esc(value) -> Markup:
+    """Escape text for HTML and Markdown at once (see module docstring)."""
+    if isinstance(value, Markup):
+        return value
+    text = str(value)
+    out = "".join(_MD_SPECIALS.get(c, c) for c in text)
+    out = _LINE_START.sub(lambda m: m[0][:-1] + f"&#{ord(m[0][-1])};", out)
+    return Markup(out.replace("\n", " ").replace("\r", " "))
+
+
+def _finalize(value):
+    if value is None:
+        return ""
+    return esc(value)
+
+
+@pass_context
+def _link(ctx, target: str, label) -> Markup:
+    """A Markdown link from the current page to another page's source path."""
+    here = ctx.get("page_path", "index.md")
+    rel = posixpath.relpath(target, posixpath.dirname(here) or ".")
+    return Markup(f"[{esc(label)}]({rel})")
+
+
+@cache
+def environment(templates: Path = TEMPLATES) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(templates)),
+        autoescape=False,  # finalize escapes every output; see esc()
+        finalize=_finalize,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["esc"] = esc
+    env.filters["link"] = _link
+    env.globals.update(ROLE_NAMES=ROLE_NAMES, KIND_NAMES=KIND_NAMES, DEADLINE_KINDS=DEADLINE_KINDS)
+    return env
+
+
+def src_path(obj) -> str:
+    """The Markdown source path of an entity's page (agency, theme or item)."""
+    return obj.url.rstrip("/") + ".md"
+
+
+def render(template: str, **context) -> str:
+    return environment().get_template(template).render(src_path=src_path, **context)
+
+
+def pages(model: Model) -> dict[str, str]:
+    """Every generated page: source path -> Markdown. Linear in the data."""
+    out: dict[str, str] = {}
+    for agency in model.agencies.values():
+        path = src_path(agency)
+        out[path] = render("agency.md.j2", page_path=path, m=model, a=agency,
+                           roles=model.by_agency[agency.id])
+    for theme in model.themes.values():
+        path = src_path(theme)
+        out[path] = render("theme.md.j2", page_path=path, m=model, t=theme, items=model.by_theme[theme.id])
+    for item in model.items:
+        path = src_path(item)
+        out[path] = render(f"{item.kind}.md.j2", page_path=path, m=model, i=item)
+    return out
+
+
+def unit_links(model: Model, ids: list[str], here: str) -> Markup:
+    parts = [_link_plain(src_path(model.agencies[u]), model.agencies[u].short, here) for u in ids]
+    return Markup("、".join(parts))
+
+
+def _link_plain(target: str, label: str, here: str) -> str:
+    rel = posixpath.relpath(target, posixpath.dirname(here) or ".")
+    return f"[{esc(label)}]({rel})"
+
+
+def item_sort(items: list[Item]) -> list[Item]:
+    return sorted(items, key=lambda i: i.deadline_sort)
+
+
+def plain(text: str) -> str:
+    """Undo ``esc`` (for tests and exports)."""
+    return html.unescape(text)
