@@ -1,0 +1,244 @@
+"""Per-agency briefs for print (scripts/shandong/briefs.py).
+
+The PDFs are generated once for every agency by a module-scoped fixture (in a tmp dir);
+the tests using it are marked ``slow``. The browser test drives Debian's Chromium.
+"""
+from __future__ import annotations
+
+import copy
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from shandong.briefs import CSS, ROLE_ORDER, TEMPLATES, brief_context, data_as_of, render_html, write_briefs
+from shandong.check import load_checked
+from shandong.model import Agency
+
+SITE_URL = "https://example.org/shandong/"
+MODEL = load_checked()
+AIDS = list(MODEL.agencies)
+FOOTER_RE = re.compile(r"^第\d+页/共\d+页$")  # matched against squashed lines
+RUNNING = {"数字山东 · 单位任务简报"}
+
+
+def squash(text: str) -> str:
+    """pdftotext output wraps Chinese lines anywhere: compare without any whitespace."""
+    return re.sub(r"\s+", "", text)
+
+
+def pdftext(pdf: Path, first: int | None = None, last: int | None = None) -> list[str]:
+    """Text of each page (pdftotext separates pages with form feeds)."""
+    args = ["pdftotext", "-enc", "UTF-8"]
+    if first:
+        args += ["-f", str(first), "-l", str(last or first)]
+    out = subprocess.run([*args, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = out.split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+def body_lines(page: str, extra: set[str]) -> list[str]:
+    """A page's lines without the running header and footer."""
+    known = {squash(x) for x in RUNNING | extra}
+    return [ln for ln in (squash(x) for x in page.splitlines())
+            if ln and ln not in known and not FOOTER_RE.match(ln)]
+
+
+def fonts(pdf: Path) -> list[tuple[str, str]]:
+    """(font name, emb column) for every font of the PDF."""
+    lines = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()
+    col = lines[0].index("emb")
+    return [(ln.split()[0], ln[col:col + 3].strip()) for ln in lines[2:] if ln.strip()]
+
+
+@pytest.fixture(scope="module")
+def briefs(tmp_path_factory) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("briefs")
+    result = write_briefs(MODEL, out, site_url=SITE_URL, jobs=2)
+    t = result["timings"]
+    print(f"\nbriefs: {len(t['pdf']) - 1} unit PDFs, sum {t['pdf_sum'] - t['pdf']['all']:.1f}s; "
+          f"all.pdf {t['pdf']['all']:.1f}s; total {t['total']:.1f}s")
+    return out, result
+
+
+# ---------------------------------------------------------------------------
+# PDFs (slow: one run of write_briefs for every agency)
+
+
+@pytest.mark.slow
+def test_every_agency_has_html_and_pdf(briefs):
+    out, result = briefs
+    files = set(result["files"])
+    assert out / CSS in files
+    for aid in AIDS:
+        for ext in ("html", "pdf"):
+            f = out / f"{aid}.{ext}"
+            assert f in files and f.stat().st_size > 0, f
+    assert out / "all.pdf" in files
+    assert set(result["timings"]["pdf"]) == {*AIDS, "all"}
+    assert all(s > 0 for s in result["timings"]["pdf"].values())
+    assert result["timings"]["total"] >= result["timings"]["pdf_wall"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("aid", AIDS)
+def test_unit_pdf(briefs, aid):
+    out, result = briefs
+    agency = MODEL.agencies[aid]
+    pdf = out / f"{aid}.pdf"
+    pages = pdftext(pdf)
+    assert len(pages) == result["pages"][aid]
+    # The first page names the unit (checked on its own, as the brief asks).
+    first = pdftext(pdf, 1)[0]
+    assert agency.name in first and agency.short in first
+    # Every item assigned to the unit, in full.
+    text = squash("".join(pages))
+    items = [x for role in ROLE_ORDER for x in MODEL.by_agency[aid].get(role, [])]
+    missing = [x.source_short for x in items if squash(x.text) not in text]
+    assert not missing, f"{aid}: item texts missing from the PDF: {missing}"
+    for x in items:
+        assert squash(x.source_short) in text
+    # No empty page (the running header and footer alone do not count), none trailing.
+    url = f"{SITE_URL}briefs/{aid}.html"
+    for n, page in enumerate(pages, 1):
+        assert body_lines(page, {agency.name, url}), f"{aid}.pdf page {n} is empty"
+    assert f"第{len(pages)}页/共{len(pages)}页" in squash(pages[-1])
+    assert url in squash(pages[0])
+    # Every font embedded.
+    fs = fonts(pdf)
+    assert fs and all(emb == "yes" for _, emb in fs), fs
+    assert all("CJK-SC" in name or "CJKSC" in name for name, _ in fs), fs
+
+
+@pytest.mark.slow
+def test_combined_pdf_has_contents_with_page_numbers(briefs):
+    out, result = briefs
+    pdf = out / "all.pdf"
+    pages = pdftext(pdf)
+    assert len(pages) == result["pages"]["all"]
+    assert "目录" in pages[0]
+    entry = re.compile(r"^(?P<name>\S+)\s+\d+ 项\s*\.*\s*(?P<page>\d+)$")
+    listed = {}
+    for page in pages[:5]:
+        for ln in page.splitlines():
+            if m := entry.match(ln.strip()):
+                listed[m["name"]] = int(m["page"])
+    names = {a.name: aid for aid, a in MODEL.agencies.items()}
+    assert set(listed) == set(names), set(names) ^ set(listed)
+    # Each entry's page number points at the page where that unit's brief starts.
+    masthead = squash("数字山东发展规划（2018-2022年） · 数字山东2020行动方案 · 单位任务简报")
+    starts = [n for n, page in enumerate(pages, 1) if masthead in squash(page)]
+    assert starts == sorted(listed.values())
+    for name, n in listed.items():
+        lines = [ln.strip() for ln in pages[n - 1].splitlines()]
+        assert any(ln == name or ln.startswith(name + "（") for ln in lines), f"{name}: contents says page {n}"
+    assert sorted(listed.values()) == [listed[a.name] for a in MODEL.agencies.values()]
+    for n, page in enumerate(pages, 1):
+        assert body_lines(page, set(names) | {"各单位任务简报 · 目录", f"{SITE_URL}briefs/all.pdf"}), f"all.pdf page {n} is empty"
+        assert f"第{n}页/共{len(pages)}页" in squash(page)
+    fs = fonts(pdf)
+    assert fs and all(emb == "yes" for _, emb in fs), fs
+
+
+# ---------------------------------------------------------------------------
+# HTML and content (fast)
+
+
+def test_data_as_of():
+    date = data_as_of()
+    if shutil.which("git") and (TEMPLATES.parents[1] / ".git").exists():
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", date), date
+    assert data_as_of(Path("/")) == "unknown"
+
+
+def test_html_is_standalone(tmp_path):
+    for aid in AIDS:
+        html = render_html(MODEL, aid, SITE_URL, as_of="2020-01-01")
+        assert "<script" not in html.lower() and "<iframe" not in html.lower()
+        refs = re.findall(r'(?:href|src)="([^"]*)"', html)
+        assert refs == [CSS], (aid, refs)
+        assert 'lang="zh-CN"' in html
+        assert MODEL.agencies[aid].name in html
+
+
+def test_groups_follow_roles_and_deadlines():
+    for aid in AIDS:
+        b = brief_context(MODEL, aid, SITE_URL)
+        roles = [g["role"] for g in b["groups"]]
+        assert roles == [r for r in ROLE_ORDER if MODEL.by_agency[aid].get(r)]
+        for g in b["groups"]:
+            items = [e["item"] for e in g["entries"]]
+            assert items == sorted(items, key=lambda x: x.deadline_sort)
+            assert len(items) == b["counts_by_role"][g["role"]]
+            for e in g["entries"]:
+                assert aid not in {u for c in e["co_units"] for u in c["units"]}
+        assert b["url"] == f"{SITE_URL}briefs/{aid}.html"
+
+
+def test_unit_without_items_gets_a_brief_saying_so():
+    model = copy.copy(MODEL)
+    model.agencies = {**MODEL.agencies, "nobody": Agency("nobody", "山东省无事局", "省无事局", "No-op Bureau",
+                                                          "provincial-department", ["省无事局"], None, 0)}
+    model.by_agency = {**MODEL.by_agency, "nobody": {}}
+    html = render_html(model, "nobody", as_of="2020-01-01")
+    assert "山东省无事局" in html and "均未被列为责任单位" in html
+    assert 'class="role-group' not in html
+
+
+def test_data_text_is_escaped(tmp_path):
+    hostile = '<script>alert("x")</script><img src=x onerror=alert(1)> & </table>'
+    model = copy.copy(MODEL)
+    a = copy.copy(MODEL.agencies["zaozhuang"])
+    a.name, a.short = "枣庄" + hostile, "枣庄<b>"
+    model.agencies = {**MODEL.agencies, "zaozhuang": a}
+    item = copy.copy(MODEL.by_agency["zaozhuang"]["task"][0])
+    item.text = "任务" + hostile
+    model.by_agency = {**MODEL.by_agency, "zaozhuang": {"task": [item]}}
+    html = render_html(model, "zaozhuang", "https://x.test/\"><script>", as_of="2020-01-01")
+    assert "<script" not in html and "<img" not in html and "<b>" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    assert html.count("</table>") == html.count("<table")
+    # The hostile text prints as text.
+    from weasyprint import HTML
+
+    (tmp_path / CSS).write_text((TEMPLATES / CSS).read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "x.html").write_text(html, encoding="utf-8")
+    HTML(filename=str(tmp_path / "x.html")).write_pdf(tmp_path / "x.pdf")
+    assert squash(hostile) in squash("".join(pdftext(tmp_path / "x.pdf")))
+
+
+# ---------------------------------------------------------------------------
+# Printing from a browser
+
+
+@pytest.mark.browser
+def test_brief_prints_from_browser(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    aid = "big-data-bureau"
+    agency = MODEL.agencies[aid]
+    shutil.copyfile(TEMPLATES / CSS, tmp_path / CSS)
+    page_file = tmp_path / f"{aid}.html"
+    page_file.write_text(render_html(MODEL, aid, SITE_URL), encoding="utf-8")
+    requests = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page()
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(page_file.as_uri())
+            page.emulate_media(media="print")
+            assert page.locator("nav, header, [role=search], input, form, script, .md-header, .md-sidebar").count() == 0
+            h1 = page.locator("h1")
+            assert h1.is_visible() and agency.name in h1.inner_text()
+            assert page.locator(".item").count() == MODEL.agency_total(aid)
+            assert page.locator(".item").first.is_visible()
+            family = page.evaluate("getComputedStyle(document.querySelector('.text')).fontFamily")
+            assert "Noto Serif CJK SC" in family
+            assert page.evaluate("getComputedStyle(document.querySelector('.item')).breakInside") == "avoid"
+            assert len(page.pdf(format="A4")) > 10_000
+        finally:
+            browser.close()
+    assert all(u.startswith("file://") for u in requests), requests
