@@ -13,8 +13,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from markupsafe import Markup  # noqa: E402
 
-from shandong import render  # noqa: E402
-from shandong.site import get_model  # noqa: E402
+from shandong import charts, render  # noqa: E402
+from shandong.site import artifacts_meta, get_model  # noqa: E402
 
 
 def define_env(env):
@@ -31,6 +31,18 @@ def define_env(env):
         }[what]
 
     @env.macro
-    def partial(name: str, **kwargs) -> Markup:
+    def partial(template: str, **kwargs) -> Markup:
         here = env.page.file.src_uri if env.page else "index.md"
-        return Markup(render.render(f"partials/{name}.md.j2", page_path=here, m=get_model(), **kwargs))
+        return Markup(render.render(f"partials/{template}.md.j2", page_path=here, m=get_model(), **kwargs))
+
+    @env.macro
+    def chart(name: str) -> Markup:
+        """An SVG chart of ``charts.CHARTS`` with the table of its numbers beside it."""
+        model = get_model()
+        title, svg, table = charts.CHARTS[name]
+        return partial("chart", name=name, title=title, svg=Markup(svg(model).replace("\n\n", "\n")), table=table(model))
+
+    @env.macro
+    def downloads() -> Markup:
+        meta = artifacts_meta(env.conf["site_url"] or "")
+        return partial("downloads", files=meta["downloads"], as_of=meta["as_of"])

@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, Files  # noqa: E402
 
 from shandong import ROOT, jieba_dict, render  # noqa: E402
 from shandong.check import DataError  # noqa: E402
-from shandong.site import artifacts, get_model  # noqa: E402
+from shandong.site import PUBLISHED, artifacts, get_model  # noqa: E402
 
 GENERATED_DIRS = ("agencies/", "themes/", "tasks/", "measures/")
 
@@ -49,8 +49,9 @@ def on_files(files: Files, config) -> Files:
         files.append(File.generated(config, src_uri, content=content))
     # Briefs (HTML + PDF) and downloads, generated outside docs/ and copied into the site.
     folder = artifacts(config.site_url or "")
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder).as_posix()
-        if path.is_file() and rel != "complete" and not rel.endswith(".tmp"):
-            files.append(File(rel, str(folder), config.site_dir, config.use_directory_urls))
+    for sub in PUBLISHED:
+        for path in sorted((folder / sub).rglob("*")):
+            if path.is_file():
+                rel = path.relative_to(folder).as_posix()
+                files.append(File(rel, str(folder), config.site_dir, config.use_directory_urls))
     return files

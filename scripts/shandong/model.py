@@ -163,7 +163,7 @@ class Item:
         if self.kind == "task":
             return self.deadline_as_written or ""
         if self.deadline_kind == "year-end":
-            return f"2020年{self.deadline_as_written}"
+            return f"2020{self.deadline_as_written}"  # 2020年底前, 2020年内
         return "2020年（行动方案年度）"
 
     @property
@@ -213,6 +213,11 @@ class Model:
 
     def agency_total(self, aid: str) -> int:
         return sum(len(v) for v in self.by_agency[aid].values())
+
+    def agencies_by_load(self, kind: str | None = None) -> list[Agency]:
+        """Agencies (of one kind) with the most items first."""
+        chosen = [a for a in self.agencies.values() if kind is None or a.kind == kind]
+        return sorted(chosen, key=lambda a: (-self.agency_total(a.id), a.id))
 
     def co_units(self, item: Item, aid: str) -> list[str]:
         return [u for u in item.units() if u != aid]

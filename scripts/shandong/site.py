@@ -4,6 +4,8 @@ the derived files (briefs, downloads), cached by a hash of everything they depen
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import shutil
 from pathlib import Path
 
@@ -21,8 +23,14 @@ def fingerprint(data_dir: Path) -> tuple:
                         for p in Path(data_dir).rglob("*") if p.is_file()))
 
 
-def get_data(data_dir: Path = DATA) -> tuple[dict[str, Document], Model]:
+def data_dir_in_use() -> Path:
+    """``data/``, or the folder named by $SHANDONG_DATA (tests build fixture datasets this way)."""
+    return Path(os.environ.get("SHANDONG_DATA") or DATA)
+
+
+def get_data(data_dir: Path | None = None) -> tuple[dict[str, Document], Model]:
     """The loaded documents and the checked model (raises ``DataError`` with every problem)."""
+    data_dir = data_dir or data_dir_in_use()
     key = (str(data_dir), fingerprint(data_dir))
     if key not in _cache:
         _cache.clear()
@@ -33,7 +41,7 @@ def get_data(data_dir: Path = DATA) -> tuple[dict[str, Document], Model]:
     return _cache[key]
 
 
-def get_model(data_dir: Path = DATA) -> Model:
+def get_model(data_dir: Path | None = None) -> Model:
     return get_data(data_dir)[1]
 
 
@@ -47,21 +55,35 @@ def _digest(paths: list[Path], extra: str) -> str:
     return h.hexdigest()[:16]
 
 
-def artifacts(site_url: str, data_dir: Path = DATA) -> Path:
+def artifacts(site_url: str, data_dir: Path | None = None) -> Path:
     """A folder holding ``briefs/`` and ``data/`` (downloads) for the current data,
     regenerated only when the data, the templates or the code change."""
     from . import briefs, exports
 
+    data_dir = data_dir or data_dir_in_use()
     docs, model = get_data(data_dir)
     key = _digest([Path(data_dir), ROOT / "templates", ROOT / "scripts" / "shandong"],
                   f"{site_url}|{briefs.data_as_of()}")
     out = ARTIFACTS / key
     if not (out / "complete").exists():
-        shutil.rmtree(ARTIFACTS, ignore_errors=True)
         tmp = ARTIFACTS / f"{key}.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        briefs.write_briefs(model, tmp / "briefs", site_url=site_url)
-        exports.write_downloads(model, docs, tmp / "data")
+        result = briefs.write_briefs(model, tmp / "briefs", site_url=site_url)
+        downloads = exports.write_downloads(model, docs, tmp / "data")
+        meta = {"downloads": downloads, "as_of": result["as_of"], "brief_timings": result["timings"],
+                "brief_pages": result["pages"]}
+        (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
         (tmp / "complete").write_text(key)
         tmp.rename(out)
+        old = sorted((p for p in ARTIFACTS.iterdir() if p != out), key=lambda p: p.stat().st_mtime)
+        for stale in old[:-3]:  # keep a few: tests build fixture datasets beside the real one
+            shutil.rmtree(stale, ignore_errors=True)
     return out
+
+
+PUBLISHED = ("briefs", "data")  # the folders of an artifacts folder that are copied into the site
+
+
+def artifacts_meta(site_url: str) -> dict:
+    return json.loads((artifacts(site_url) / "meta.json").read_text(encoding="utf-8"))

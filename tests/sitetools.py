@@ -1,0 +1,82 @@
+"""Helpers for tests that build the site or open it in a browser."""
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from bs4 import BeautifulSoup
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync", "--disable-quic"]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output clean
+        pass
+
+
+@contextmanager
+def serve(root: Path):
+    """Serve ``root`` on 127.0.0.1 (a free port); yields the base URL."""
+    handler = functools.partial(_Quiet, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@functools.cache
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(Path(path).read_text(encoding="utf-8"), "html.parser")
+
+
+def page(site: Path, url: str) -> BeautifulSoup:
+    """The parsed page at a site-relative URL such as ``agencies/jinan/``."""
+    path = site / url
+    return soup(path / "index.html" if url.endswith("/") or not url else path)
+
+
+def article(doc: BeautifulSoup):
+    return doc.select_one("article.md-content__inner")
+
+
+def resolve(site: Path, page_file: Path, href: str) -> tuple[Path | None, str]:
+    """The file an internal link points at, and its fragment. (None, '') for external links."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or href.startswith("mailto:"):
+        return None, ""
+    if not parts.path:
+        return page_file, parts.fragment
+    target = (page_file.parent / parts.path).resolve() if not parts.path.startswith("/") else site / parts.path.lstrip("/")
+    if target.is_dir() or parts.path.endswith("/"):
+        target = target / "index.html"
+    return target, parts.fragment
+
+
+_built: dict[str, Path] = {}
+
+
+def built_site(data_dir: Path | None = None) -> Path:
+    """Build the site (once per test run and dataset) with the link checker on; returns site/."""
+    import tempfile
+
+    from shandong.build import build
+
+    key = str(data_dir or "")
+    if key not in _built:
+        out = Path(tempfile.mkdtemp(prefix="ds-site-")) / "site"
+        env = {"HTMLPROOFER": "true"}
+        if data_dir:
+            env["SHANDONG_DATA"] = str(data_dir)
+        build(out, extra_env=env, quiet=True)
+        _built[key] = out
+    return _built[key]

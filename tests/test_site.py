@@ -1,0 +1,177 @@
+"""The built site, read back with a real HTML parser and compared with the data."""
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from shandong.check import load_checked
+from shandong.model import ROLE_NAMES
+from sitetools import article, built_site, page, resolve, soup
+
+pytestmark = pytest.mark.build
+MODEL = load_checked()
+
+
+@pytest.fixture(scope="module")
+def site() -> Path:
+    return built_site()
+
+
+def item_keys_by_role(doc) -> dict[str, list[str]]:
+    """On an agency page: role section id -> the item anchors listed under it, in order."""
+    out, role = {}, None
+    for el in article(doc).find_all(["h2", "h3"]):
+        if el.name == "h2":
+            role = el.get("id") if el.get("id") in ROLE_NAMES else None
+            if role:
+                out[role] = []
+        elif role:
+            out[role].append(el.get("id"))
+    return out
+
+
+def test_every_agency_page_lists_exactly_its_items_per_role(site):
+    for aid, roles in MODEL.by_agency.items():
+        doc = page(site, f"agencies/{aid}/")
+        expected = {role: sorted(i.key for i in items) for role, items in roles.items()}
+        got = {role: sorted(keys) for role, keys in item_keys_by_role(doc).items()}
+        assert got == expected, aid
+        assert MODEL.agencies[aid].name in article(doc).h1.get_text()
+
+
+def test_agency_pages_link_each_item_and_its_co_units(site):
+    for aid, roles in MODEL.by_agency.items():
+        doc = article(page(site, f"agencies/{aid}/"))
+        for items in roles.values():
+            for item in items:
+                heading = doc.find(id=item.key)
+                link = heading.find("a", href=True)
+                assert link["href"].rstrip("/").endswith(item.url.rstrip("/")), (aid, item.key)
+                block = []
+                for sib in heading.find_next_siblings():
+                    if sib.name in ("h2", "h3"):
+                        break
+                    block.append(sib)
+                text = " ".join(b.get_text(" ") for b in block)
+                assert item.text in text
+                hrefs = {urlsplit(a["href"]).path.rstrip("/").rsplit("/", 1)[-1] for b in block for a in b.find_all("a", href=True)}
+                assert set(MODEL.co_units(item, aid)) <= hrefs, (aid, item.key)
+
+
+@pytest.mark.parametrize("item", MODEL.items, ids=lambda i: i.key)
+def test_every_item_has_a_page_linking_all_its_units(site, item):
+    doc = article(page(site, item.url))
+    assert item.text in doc.get_text()
+    linked = {urlsplit(a["href"]).path.rstrip("/").rsplit("/", 1)[-1] for a in doc.find_all("a", href=True)
+              if "/agencies/" in "/" + urlsplit(a["href"]).path}
+    assert linked == set(item.units())
+    assert item.source in doc.get_text()
+
+
+def test_home_page_counts_equal_the_data(site):
+    text = article(page(site, "")).get_text()
+    assert f"{len(MODEL.tasks)} 项重点任务" in text
+    assert f"{len(MODEL.measures)} 项措施" in text
+    assert f"{len(MODEL.targets)} 个量化目标" in text
+    assert f"{len(MODEL.agencies)} 个责任单位" in text
+
+
+def test_agency_index_has_a_row_per_agency_with_its_counts(site):
+    doc = article(page(site, "agencies/"))
+    rows = {}
+    for tr in doc.select("table tr"):
+        a = tr.find("a", href=True)
+        cells = [td.get_text(strip=True) for td in tr.find_all("td")]
+        if a and "agencies/" not in a["href"] and cells and len(cells) == 7:
+            rows[a["href"].strip("./").rstrip("/")] = cells
+    assert set(rows) == set(MODEL.agencies)
+    for aid, cells in rows.items():
+        counts = [int(c) for c in cells[2:6]]
+        assert counts == [MODEL.agency_count(aid, r) for r in ("lead", "support", "responsible", "task")], aid
+
+
+def test_theme_pages_hold_every_item_of_the_theme(site):
+    for tid, items in MODEL.by_theme.items():
+        doc = article(page(site, f"themes/{tid}/"))
+        hrefs = {urlsplit(a["href"]).path.strip("./").rstrip("/") for a in doc.find_all("a", href=True)}
+        expected = {i.url.rstrip("/") for i in items}
+        assert expected <= {h.replace("../", "") for h in hrefs}, tid
+
+
+def test_targets_and_deadlines_pages(site):
+    targets = article(page(site, "targets/"))
+    rows = targets.select("table tbody tr")
+    assert len(rows) == len(MODEL.targets)
+    for t in MODEL.targets:
+        assert t.text in targets.get_text()
+    deadlines = article(page(site, "deadlines/")).get_text()
+    for item in MODEL.items:
+        assert item.text in deadlines
+
+
+def html_files(site: Path) -> list[Path]:
+    """Every page of the site (404.html uses absolute links from site_url: it is served at any path)."""
+    return sorted(p for p in site.rglob("*.html") if "briefs" not in p.parts and p.name != "404.html")
+
+
+def test_no_internal_link_or_anchor_is_broken(site):
+    broken = []
+    for f in html_files(site):
+        doc = soup(f)
+        for a in doc.find_all("a", href=True):
+            target, fragment = resolve(site, f, a["href"])
+            if target is None:
+                continue
+            if not target.exists():
+                broken.append(f"{f.relative_to(site)} -> {a['href']} (no file)")
+            elif fragment and target.suffix == ".html" and soup(target).find(id=fragment) is None:
+                broken.append(f"{f.relative_to(site)} -> {a['href']} (no anchor)")
+    assert broken == []
+
+
+def test_no_page_loads_anything_from_another_host(site):
+    foreign = []
+    for f in html_files(site):
+        doc = soup(f)
+        for tag, attr in [("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"),
+                          ("source", "src"), ("video", "src"), ("audio", "src"), ("object", "data")]:
+            for el in doc.find_all(tag):
+                if tag == "link" and set(el.get("rel", [])) & {"canonical", "alternate"}:
+                    continue  # names the page's public address; loads nothing
+                url = el.get(attr)
+                if url and (urlsplit(url).netloc or url.startswith("//")):
+                    foreign.append(f"{f.relative_to(site)}: <{tag} {attr}={url}>")
+        for el in doc.find_all(style=True):
+            if "url(http" in el["style"] or "url(//" in el["style"]:
+                foreign.append(f"{f.relative_to(site)}: style {el['style'][:60]}")
+    for css in site.rglob("*.css"):
+        text = css.read_text(encoding="utf-8", errors="replace")
+        for marker in ("@import url(http", "fonts.googleapis", "url(https://", "url(http://"):
+            if marker in text:
+                foreign.append(f"{css.relative_to(site)}: {marker}")
+    assert foreign == []
+
+
+def test_per_item_pages_carry_only_the_index_navigation(site):
+    nav = page(site, "measures/m1-1-1/").select("nav.md-nav--primary a.md-nav__link")
+    hrefs = [a.get("href") for a in nav]
+    assert not any("/measures/" in (h or "") or "/tasks/" in (h or "") for h in hrefs)
+    assert len(hrefs) < 20
+
+
+def test_chinese_headings_get_real_anchors(site):
+    doc = article(page(site, "themes/government/"))
+    ids = [h.get("id") for h in doc.find_all(["h2", "h3", "h4"])]
+    assert all(ids) and len(set(ids)) == len(ids)
+    about = article(page(site, "about/"))
+    assert about.find(id="aliases") is not None
+
+
+def test_downloads_and_briefs_are_published(site):
+    for aid in MODEL.agencies:
+        assert (site / "briefs" / f"{aid}.pdf").stat().st_size > 1000
+        assert (site / "briefs" / f"{aid}.html").exists()
+    for name in ("digital-shandong.json", "assignments.csv", "digital-shandong.xlsx"):
+        assert (site / "data" / name).stat().st_size > 1000
