@@ -124,6 +124,14 @@ def _expected(s: dict, fallback: str = "") -> str:
     return s.get("x-expected") or fallback
 
 
+def _field_expected(root: dict, prop: dict) -> str:
+    """What a field expects: its x-expected, else its $ref's, else its description."""
+    ref = prop.get("$ref", "")
+    target = root.get("$defs", {}).get(ref.removeprefix("#/$defs/"), {}) if ref.startswith("#/$defs/") else {}
+    exp = prop.get("x-expected") or target.get("x-expected") or prop.get("description") or target.get("description") or ""
+    return (exp[:1].lower() + exp[1:]).rstrip(".")
+
+
 def schema_problems(doc: Document, schema_name: str) -> list[Problem]:
     out = []
     for err in validator(schema_name).iter_errors(doc.data):
@@ -133,7 +141,8 @@ def schema_problems(doc: Document, schema_name: str) -> list[Problem]:
         if v == "required":
             props = s.get("properties", {})
             for name in [r for r in err.validator_value if isinstance(inst, dict) and r not in inst]:
-                exp = _expected(s) or _expected(props.get(name, {}), props.get(name, {}).get("description", ""))
+                # A conditional (if/then/else) says what it expects; a record's schema, per field.
+                exp = _expected(s) if "properties" not in s else _field_expected(schema(schema_name), props.get(name, {}))
                 out.append(_p(doc, path, f"missing field '{name}'" + (f" (expected {exp})" if exp else "")))
             continue
         if v == "additionalProperties":
@@ -152,7 +161,8 @@ def schema_problems(doc: Document, schema_name: str) -> list[Problem]:
             msg = f"{_show(inst)} is not allowed (expected {err.validator_value!r})"
         elif v == "type":
             want = err.validator_value
-            msg = f"{_show(inst)} is {_kind(inst)} (expected {_expected(s, _type_words(want))})"
+            found = f"{_show(inst)} is {_kind(inst)}" if isinstance(inst, (str, int, float)) else f"found {_show(inst)}"
+            msg = f"{found} (expected {_expected(s, _type_words(want))})"
         elif v == "pattern":
             msg = f"{_show(inst)} does not have the expected form (expected {_expected(s, 'text matching ' + s['pattern'])})"
         elif v in ("minLength", "minItems"):
@@ -230,16 +240,18 @@ class Registry:
             aid = rec.get("id")
             if isinstance(aid, str) and aid not in self.agencies:
                 self.agencies[aid] = rec
-                for s in [aid, rec.get("name"), rec.get("short"), *(rec.get("aliases") or [])]:
+                for s in [aid, rec.get("name"), rec.get("short"), *(a for _, a in strings(rec, "aliases"))]:
                     if isinstance(s, str):
                         self.spelling.setdefault(s, aid)
         self.compounds: dict[str, list[str]] = {}
         for _, rec in records(docs["agencies"], "compound_names"):
             if isinstance(rec.get("text"), str) and isinstance(rec.get("units"), list):
-                self.compounds[rec["text"]] = [u for u in rec["units"] if isinstance(u, str)]
-        self.themes = {rec.get("id"): rec for _, rec in records(docs["themes"], "themes")}
-        self.tasks = {rec.get("number"): rec for _, rec in records(docs["tasks"], "tasks")}
-        self.have = {k: docs[k] is not None for k in docs}
+                self.compounds.setdefault(rec["text"], [u for u in rec["units"] if isinstance(u, str)])
+        self.themes = {rec["id"]: rec for _, rec in records(docs["themes"], "themes") if isinstance(rec.get("id"), str)}
+        self.tasks = {rec["number"]: rec for _, rec in records(docs["tasks"], "tasks") if _is_int(rec.get("number"))}
+        # A file counts as present when its main list (named as the file's kind) has a record;
+        # otherwise its problems are reported once, not again at every reference to it.
+        self.have = {k: any(True for _ in records(docs[k], k)) for k in docs}
 
     def short(self, aid: str) -> str:
         rec = self.agencies.get(aid, {})
@@ -247,7 +259,7 @@ class Registry:
 
     def spellings_of(self, aid: str) -> set[str]:
         rec = self.agencies.get(aid, {})
-        out = {s for s in [rec.get("name"), rec.get("short"), *(rec.get("aliases") or [])] if isinstance(s, str)}
+        out = {s for s in [rec.get("name"), rec.get("short"), *(a for _, a in strings(rec, "aliases"))] if isinstance(s, str)}
         out |= {text for text, units in self.compounds.items() if aid in units}
         return out
 
@@ -275,9 +287,11 @@ def rule_unique(docs, reg) -> Iterator[Problem]:
         if key == "sections":
             for i, rec in records(doc, key):
                 nums = {}
-                for j, sub in enumerate(rec.get("subsections") or []):
-                    n = sub.get("number") if isinstance(sub, dict) else None
-                    if isinstance(n, int) and n in nums:
+                for j, sub in records_in(rec, "subsections"):
+                    n = sub.get("number")
+                    if not _is_int(n):
+                        continue
+                    if n in nums:
                         yield _p(doc, (key, i, "subsections", j, "number"), f"duplicate subsection number {n} (expected each number once in a section)")
                     nums.setdefault(n, j)
 
@@ -300,7 +314,7 @@ def rule_aliases(docs, reg) -> Iterator[Problem]:
             else:
                 owner.setdefault(s, aid)
         short = rec.get("short")
-        if isinstance(short, str) and short != rec.get("name") and short not in (rec.get("aliases") or []):
+        if isinstance(short, str) and isinstance(rec.get("aliases", []), list) and short != rec.get("name") and short not in rec.get("aliases", []):
             yield _p(doc, ("agencies", i, "short"), f"short name '{short}' is neither the name nor an alias (expected one of the spellings in name or aliases)")
     for i, rec in records(doc, "compound_names"):
         text = rec.get("text")
@@ -330,21 +344,24 @@ def rule_references(docs, reg) -> Iterator[Problem]:
                 if isinstance(t, str) and t not in reg.themes:
                     yield _p(docs[kind], (key, i, "theme"), f"unknown theme '{t}' (expected one of: {', '.join(map(str, reg.themes))}){did_you_mean(t, theme_names)}")
     doc = docs["measures"]
-    sections = {rec.get("number"): rec for _, rec in records(doc, "sections")}
+    sections: dict[int, dict] = {}
+    for _, rec in records(doc, "sections"):
+        if _is_int(rec.get("number")):
+            sections.setdefault(rec["number"], rec)
     for i, rec in records(doc, "measures"):
         sec, sub = rec.get("section"), rec.get("subsection")
         if isinstance(sec, int) and not isinstance(sec, bool):
             if sec not in sections:
                 yield _p(doc, ("measures", i, "section"), f"unknown section {sec} (expected one of: {', '.join(map(str, sections))})")
             else:
-                subs = [s.get("number") for s in sections[sec].get("subsections") or [] if isinstance(s, dict)]
+                subs = list(dict.fromkeys(s.get("number") for _, s in records_in(sections[sec], "subsections") if _is_int(s.get("number"))))
                 if subs and sub is None:
                     yield _p(doc, ("measures", i), f"missing field 'subsection' (expected one of section {sec}'s subsections: {', '.join(map(str, subs))})")
                 elif sub is not None and sub not in subs:
                     yield _p(doc, ("measures", i, "subsection"), f"unknown subsection {sub} of section {sec} (expected {'one of: ' + ', '.join(map(str, subs)) if subs else 'no subsection: this section has none'})")
-        if reg.have["tasks"]:
-            for j, n in enumerate(rec.get("related_tasks") or []):
-                if isinstance(n, int) and n not in reg.tasks:
+        if reg.have["tasks"] and isinstance(rec.get("related_tasks"), list):
+            for j, n in enumerate(rec["related_tasks"]):
+                if _is_int(n) and n not in reg.tasks:
                     yield _p(doc, ("measures", i, "related_tasks", j), f"unknown task {n} (expected a task number from data/plan/tasks.yaml, 1 to {max(reg.tasks, default=0)})")
 
 
@@ -397,7 +414,7 @@ def rule_schedules(docs, reg) -> Iterator[Problem]:
     doc = docs["tasks"]
     if doc is None or not isinstance(doc.data, dict):
         return
-    period = (doc.data.get("document") or {}).get("period") or {}
+    period = _mapping(_mapping(doc.data.get("document")).get("period"))
     start, end = period.get("start"), period.get("end")
     for i, rec in records(doc, "tasks"):
         sch = rec.get("schedule")
@@ -424,7 +441,7 @@ def rule_targets_and_deadlines(docs, reg) -> Iterator[Problem]:
     doc = docs["measures"]
     if doc is None or not isinstance(doc.data, dict):
         return
-    year = (doc.data.get("document") or {}).get("year")
+    year = _mapping(doc.data.get("document")).get("year")
     for i, rec in records(doc, "measures"):
         text = rec.get("text") if isinstance(rec.get("text"), str) else None
         dl = rec.get("deadline")
@@ -439,6 +456,14 @@ def rule_targets_and_deadlines(docs, reg) -> Iterator[Problem]:
                 yield _p(doc, ("measures", i, *sub, date_field), f"date {d} is outside the action plan's year (expected a date in {year})")
             if isinstance(phrase, str) and text is not None and phrase not in text:
                 yield _p(doc, ("measures", i, *sub, phrase_field), f"'{phrase}' is not in the measure's text (expected a time phrase the text uses)")
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def _mapping(x: Any) -> dict:
+    return x if isinstance(x, dict) else {}
 
 
 def records_in(rec: dict, key: str) -> Iterator[tuple[int, dict]]:

@@ -18,6 +18,7 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
 MAX_BYTES = 5_000_000
+MAX_DEPTH = 50
 Path_ = tuple  # a path into a document: keys and list indices
 
 
@@ -55,6 +56,12 @@ class Document:
 
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_NULL = "tag:yaml.org,2002:null"
+_COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+
+def _short_tag(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
 
 
 def _mark(node) -> tuple[int, int]:
@@ -97,15 +104,34 @@ def load_yaml(path: Path, shown_as: str) -> tuple[Document | None, list[Problem]
                 problems.append(problem(line, col, "tab character (expected spaces: YAML is indented with spaces)"))
         return None, problems
 
+    def syntax_problem(exc: yaml.YAMLError) -> Problem:
+        if isinstance(exc, yaml.reader.ReaderError):  # a control character: no mark, only the character
+            code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+            at = text.find(chr(code))
+            line, col = _line_col(text, at) if at >= 0 else (1, 1)
+            return problem(line, col, f"character U+{code:04X} is not allowed (expected printable text: YAML forbids control characters)")
+        if isinstance(exc, yaml.composer.ComposerError) and exc.context == "expected a single document in the stream":
+            mark = exc.problem_mark
+            return problem(mark.line + 1, mark.column + 1, "a second YAML document starts here (expected one document per file)")
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = getattr(exc, "problem", None) or "invalid YAML"
+        if getattr(exc, "context", None):
+            what = f"{exc.context}, {what}"
+        return problem(line, col, f"YAML syntax error: {what} (expected valid YAML: check indentation, colons and quotes here)")
+
     try:
         events = list(yaml.parse(text, Loader=_Loader))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = exc.problem or "invalid YAML"
-        if exc.context:
-            what = f"{exc.context}, {what}"
-        return None, [problem(line, col, f"YAML syntax error: {what} (expected valid YAML: check indentation, colons and quotes here)")]
+    except yaml.YAMLError as exc:
+        return None, [syntax_problem(exc)]
+    depth = 0
+    for ev in events:  # libyaml allows 1000 levels, more than Python's recursion can build
+        if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return None, [problem(*_mark(ev), f"values nested more than {MAX_DEPTH} levels deep (expected the shallow records of the schema)")]
+        elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
     reuse = []
     for ev in events:
         if isinstance(ev, yaml.AliasEvent):
@@ -115,8 +141,11 @@ def load_yaml(path: Path, shown_as: str) -> tuple[Document | None, list[Problem]
     if reuse:
         return None, reuse
 
-    node = yaml.compose(text, Loader=_Loader)
-    if node is None:
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as exc:  # e.g. a second document after ---
+        return None, [syntax_problem(exc)]
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _NULL and node.value == ""):
         return None, [problem(1, 1, "file is empty (expected the records of this file, see its schema)")]
 
     doc = Document(shown_as, None)
@@ -125,6 +154,8 @@ def load_yaml(path: Path, shown_as: str) -> tuple[Document | None, list[Problem]
 
     def build(n, p: Path_) -> Any:
         doc.pos[p] = _mark(n)
+        if isinstance(n, (yaml.MappingNode, yaml.SequenceNode)) and n.tag not in _COLLECTION_TAGS:  # e.g. !foo [a]
+            raise yaml.constructor.ConstructorError(None, None, f"could not determine a constructor for the tag '{_short_tag(n.tag)}'", n.start_mark)
         if isinstance(n, yaml.MappingNode):
             out: dict[str, Any] = {}
             first: dict[str, tuple[int, int]] = {}
@@ -144,7 +175,13 @@ def load_yaml(path: Path, shown_as: str) -> tuple[Document | None, list[Problem]
             return [build(v, p + (i,)) for i, v in enumerate(n.value)]
         if n.tag == _TIMESTAMP:
             return n.value  # dates stay text, as written: 2020-12-31
-        return constructor.construct_object(n)
+        try:
+            value = constructor.construct_object(n)
+        except (ValueError, KeyError, TypeError, OverflowError):  # e.g. !!int abc
+            raise yaml.constructor.ConstructorError(None, None, f"'{n.value}' cannot be read as {_short_tag(n.tag)}", n.start_mark) from None
+        if not isinstance(value, (str, int, float, bool, type(None))):  # e.g. !!binary
+            raise yaml.constructor.ConstructorError(None, None, f"a value tagged {_short_tag(n.tag)} is not plain text, a number or true/false", n.start_mark)
+        return value
 
     try:
         doc.data = build(node, ())
