@@ -18,8 +18,12 @@ from . import ROOT
 from .check import check, report
 
 
+class BuildError(RuntimeError):
+    """MkDocs failed; the message holds its output."""
+
+
 def build(dest: Path, config: Path = ROOT / "mkdocs.yml", extra_env: dict | None = None, quiet: bool = False) -> float:
-    """Build into ``dest``; returns seconds. Raises SystemExit with MkDocs' output on failure."""
+    """Build into ``dest``; returns seconds. Raises ``BuildError`` with MkDocs' output on failure."""
     dest = Path(dest).resolve()
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}-", dir=dest.parent))
@@ -30,8 +34,7 @@ def build(dest: Path, config: Path = ROOT / "mkdocs.yml", extra_env: dict | None
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         shutil.rmtree(tmp, ignore_errors=True)
-        sys.stderr.write(proc.stdout + proc.stderr)
-        raise SystemExit(f"build failed: {dest} left as it was")
+        raise BuildError(f"{proc.stdout}{proc.stderr}\nbuild failed: {dest} left as it was")
     if not quiet:
         sys.stderr.write(proc.stderr)
     old = dest.with_name(f".{dest.name}-old")
@@ -49,7 +52,11 @@ def main(argv: list[str]) -> int:
     if problems:
         print(report(problems))
         return 1
-    seconds = build(dest, extra_env={"HTMLPROOFER": os.environ.get("HTMLPROOFER", "true")})
+    try:
+        seconds = build(dest, extra_env={"HTMLPROOFER": os.environ.get("HTMLPROOFER", "true")})
+    except BuildError as exc:
+        print(exc, file=sys.stderr)
+        return 1
     files = [p for p in dest.rglob("*") if p.is_file()]
     size = sum(p.stat().st_size for p in files)
     print(f"built {dest}/ in {seconds:.1f} s: {len(files)} files, {size / 1e6:.1f} MB")

@@ -17,7 +17,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup
 
-from . import ROOT
+from . import ROOT, jieba_dict
 from .model import DEADLINE_KINDS, KIND_NAMES, ROLE_NAMES, Item, Model
 
 TEMPLATES = ROOT / "templates"
@@ -62,7 +62,8 @@ def environment(templates: Path = TEMPLATES) -> Environment:
     )
     env.filters["esc"] = esc
     env.filters["link"] = _link
-    env.globals.update(ROLE_NAMES=ROLE_NAMES, KIND_NAMES=KIND_NAMES, DEADLINE_KINDS=DEADLINE_KINDS)
+    env.globals.update(ROLE_NAMES=ROLE_NAMES, KIND_NAMES=KIND_NAMES, DEADLINE_KINDS=DEADLINE_KINDS,
+                       agency_keys=jieba_dict.agency_keys, item_keys=jieba_dict.item_keys)
     return env
 
 

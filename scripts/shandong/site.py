@@ -50,7 +50,7 @@ def _digest(paths: list[Path], extra: str) -> str:
     for root in paths:
         for p in sorted(root.rglob("*") if root.is_dir() else [root]):
             if p.is_file() and "__pycache__" not in p.parts:
-                h.update(str(p.relative_to(ROOT)).encode())
+                h.update(str(p.relative_to(root)).encode())
                 h.update(p.read_bytes())
     return h.hexdigest()[:16]
 
