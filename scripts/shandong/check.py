@@ -148,7 +148,7 @@ def schema_problems(doc: Document, schema_name: str) -> list[Problem]:
         if v == "additionalProperties":
             allowed = list(s.get("properties", {}))
             for extra in [k for k in inst if k not in allowed]:
-                hint = did_you_mean(extra, {a: a for a in allowed})
+                hint = did_you_mean(extra, {a: a for a in allowed}) or _belongs_inside(schema(schema_name), s, extra)
                 line, col = doc.key_where(path + (extra,))
                 out.append(Problem(doc.file, line, col, where(doc.data, path),
                                    f"unknown field '{extra}' (expected one of: {', '.join(allowed)}){hint}"))
@@ -186,6 +186,16 @@ def schema_problems(doc: Document, schema_name: str) -> list[Problem]:
             msg = err.message
         out.append(Problem(doc.file, line, col, where(doc.data, path), msg))
     return out
+
+
+def _belongs_inside(root: dict, s: dict, key: str) -> str:
+    """A hint for a field written one level too far left: the block of this record it belongs in."""
+    for name, prop in s.get("properties", {}).items():
+        ref = prop.get("$ref", "")
+        target = root.get("$defs", {}).get(ref.removeprefix("#/$defs/"), {}) if ref.startswith("#/$defs/") else prop
+        if key in target.get("properties", {}):
+            return f"; '{key}' belongs inside '{name}': indent it under '{name}:'"
+    return ""
 
 
 def _p(doc: Document, path: tuple, message: str, key: bool = False) -> Problem:
@@ -494,7 +504,15 @@ def check(data_dir: Path = DATA, shown_prefix: str = "data") -> tuple[dict[str, 
     reg = Registry(docs)
     for rule in RULES:
         problems += list(rule(docs, reg))
-    return docs, sorted(set(problems))
+    return docs, sorted(one_message_per_mistake(problems))
+
+
+def one_message_per_mistake(problems: list[Problem]) -> set[Problem]:
+    """A unit that is not an id (e.g. a Chinese name) fails the schema's id form and the
+    registry lookup at the same place: keep only the lookup, which says what to write."""
+    unknown = {(p.file, p.line, p.col) for p in problems if p.message.startswith("unknown unit ")}
+    return {p for p in problems
+            if not ((p.file, p.line, p.col) in unknown and "does not have the expected form" in p.message)}
 
 
 def load_checked(data_dir: Path = DATA):

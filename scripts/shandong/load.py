@@ -118,7 +118,7 @@ def load_yaml(path: Path, shown_as: str) -> tuple[Document | None, list[Problem]
         what = getattr(exc, "problem", None) or "invalid YAML"
         if getattr(exc, "context", None):
             what = f"{exc.context}, {what}"
-        return problem(line, col, f"YAML syntax error: {what} (expected valid YAML: check indentation, colons and quotes here)")
+        return problem(line, col, f"YAML syntax error: {what} (expected valid YAML: check the indentation, colons and quotes on this line and the line above)")
 
     try:
         events = list(yaml.parse(text, Loader=_Loader))
