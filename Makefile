@@ -14,7 +14,7 @@ export PYTHONPATH := $(CURDIR)/scripts
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: all serve site check test lint lock clean deps venv debs
+.PHONY: all serve site check test lint lock clean deps venv debs npm
 
 all: site
 
@@ -32,6 +32,12 @@ $(STAMPS)/debs: | $(STAMPS)
 	dpkg -s $(DEBS) >/dev/null 2>&1 || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEBS); }
 	touch $@
 
+# Test-only JavaScript (axe-core, injected into pages by tests/test_a11y.py), pinned by package-lock.json.
+$(STAMPS)/npm: package.json package-lock.json | $(STAMPS)
+	command -v npm >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends npm; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 venv: $(STAMPS)/venv
 debs: $(STAMPS)/debs
 deps: venv debs
@@ -43,12 +49,12 @@ site: deps
 	$(PY) -m shandong.build site
 
 serve: deps
-	$(PY) -m mkdocs serve --strict --dev-addr 127.0.0.1:8000 --watch data --watch templates --watch scripts
+	SITE_URL=http://127.0.0.1:8000/ $(PY) -m mkdocs serve --strict --dev-addr 127.0.0.1:8000
 
 lint: venv
 	$(VENV)/bin/ruff check scripts tests
 
-test: deps
+test: deps $(STAMPS)/npm
 	$(PY) -m shandong.check
 	$(VENV)/bin/ruff check scripts tests
 	$(PY) -m pytest

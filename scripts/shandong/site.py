@@ -7,6 +7,8 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
+import time
 from pathlib import Path
 
 from . import ROOT
@@ -15,7 +17,9 @@ from .load import Document
 from .model import Model, build_model
 
 _cache: dict[tuple, tuple[dict[str, Document], Model]] = {}
-ARTIFACTS = ROOT / "build" / "artifacts"
+# $SHANDONG_ARTIFACTS: another cache folder (the benchmark uses its own, so that concurrent builds
+# of other datasets, which keep only the newest few folders, cannot evict its entries).
+ARTIFACTS = Path(os.environ.get("SHANDONG_ARTIFACTS") or ROOT / "build" / "artifacts")
 
 
 def fingerprint(data_dir: Path) -> tuple:
@@ -26,6 +30,12 @@ def fingerprint(data_dir: Path) -> tuple:
 def data_dir_in_use() -> Path:
     """``data/``, or the folder named by $SHANDONG_DATA (tests build fixture datasets this way)."""
     return Path(os.environ.get("SHANDONG_DATA") or DATA)
+
+
+def briefs_pdf() -> bool:
+    """Whether briefs get PDFs: ``SHANDONG_BRIEFS=0`` writes the brief HTML only (benchmarks,
+    quick previews). The agency pages then leave out their "download PDF" link."""
+    return os.environ.get("SHANDONG_BRIEFS", "1").strip() != "0"
 
 
 def get_data(data_dir: Path | None = None) -> tuple[dict[str, Document], Model]:
@@ -63,23 +73,32 @@ def artifacts(site_url: str, data_dir: Path | None = None) -> Path:
     data_dir = data_dir or data_dir_in_use()
     docs, model = get_data(data_dir)
     key = _digest([Path(data_dir), ROOT / "templates", ROOT / "scripts" / "shandong"],
-                  f"{site_url}|{briefs.data_as_of()}")
+                  f"{site_url}|{briefs.data_as_of()}|pdf={briefs_pdf()}")
     out = ARTIFACTS / key
     if not (out / "complete").exists():
-        tmp = ARTIFACTS / f"{key}.tmp"
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f"{key}.", suffix=".tmp", dir=ARTIFACTS))  # one per process
         result = briefs.write_briefs(model, tmp / "briefs", site_url=site_url)
         downloads = exports.write_downloads(model, docs, tmp / "data")
         meta = {"downloads": downloads, "as_of": result["as_of"], "brief_timings": result["timings"],
                 "brief_pages": result["pages"]}
         (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
         (tmp / "complete").write_text(key)
-        tmp.rename(out)
-        old = sorted((p for p in ARTIFACTS.iterdir() if p != out), key=lambda p: p.stat().st_mtime)
-        for stale in old[:-3]:  # keep a few: tests build fixture datasets beside the real one
-            shutil.rmtree(stale, ignore_errors=True)
+        try:
+            tmp.rename(out)
+        except OSError:  # another build finished the same artifacts first
+            shutil.rmtree(tmp, ignore_errors=True)
+        _prune(keep=out)
     return out
+
+
+def _prune(keep: Path, count: int = 4, min_age_s: float = 600) -> None:
+    """Remove old artifact folders (not the newest few, not any touched in the last minutes)."""
+    now = time.time()
+    folders = sorted((p for p in ARTIFACTS.iterdir() if p != keep), key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in folders[count:]:
+        if now - stale.stat().st_mtime > min_age_s:
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 PUBLISHED = ("briefs", "data")  # the folders of an artifacts folder that are copied into the site
