@@ -2,7 +2,8 @@
 
 - on_config: check the data (the build stops with every problem listed) and point
   Material's search at a jieba user dictionary generated from the data;
-- on_files: add the generated pages (agencies, themes, tasks, measures) as virtual files;
+- on_files: add the generated pages (agencies, themes, tasks, measures) as virtual files,
+  with links to their records in the repository (``extra.repository``; also sets edit_uri);
 - on_page_markdown: refuse Jinja in generated pages (they carry ``render_macros: false``).
 """
 from __future__ import annotations
@@ -37,13 +38,22 @@ def on_config(config):
     for name in ("material/search", "search"):
         if name in config.plugins:
             config.plugins[name].config.jieba_dict_user = str(path)
+    repo = repository(config)
+    if repo and not config.edit_uri:  # Material's edit button on the hand-written pages of docs/
+        config.edit_uri = repo.edit(f"{Path(config.docs_dir).name}/")
     return config
+
+
+def repository(config) -> render.Repo | None:
+    """``extra.repository`` / ``extra.branch`` of mkdocs.yml (REPO_URL / REPO_BRANCH), if set."""
+    url = (config.extra or {}).get("repository")
+    return render.Repo(url, (config.extra or {}).get("branch") or "main") if url else None
 
 
 @event_priority(100)  # before plugins that record the file list (htmlproofer)
 def on_files(files: Files, config) -> Files:
     model = get_model()
-    for src_uri, content in render.pages(model).items():
+    for src_uri, content in render.pages(model, repository(config)).items():
         if files.get_file_from_path(src_uri) is not None:
             raise PluginError(f"docs/{src_uri} would hide a generated page: remove it")
         files.append(File.generated(config, src_uri, content=content))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from . import ROOT, jieba_dict
 from .model import DEADLINE_KINDS, KIND_NAMES, ROLE_NAMES, Item, Model
 
 TEMPLATES = ROOT / "templates"
+AGENCIES_FILE = "data/agencies.yaml"  # as the repository names it (Item.file names the others)
 _MD_SPECIALS = {c: f"&#{ord(c)};" for c in "\\`*_[](){}#|!~<>&\"'$:"}
 _LINE_START = re.compile(r"^([+=-]|\d+\.)")  # list markers and setext underlines at a line start
 
@@ -62,9 +64,38 @@ def environment(templates: Path = TEMPLATES) -> Environment:
     )
     env.filters["esc"] = esc
     env.filters["link"] = _link
+    env.globals["source_links"] = source_links
     env.globals.update(ROLE_NAMES=ROLE_NAMES, KIND_NAMES=KIND_NAMES, DEADLINE_KINDS=DEADLINE_KINDS,
                        agency_keys=jieba_dict.agency_keys, item_keys=jieba_dict.item_keys)
     return env
+
+
+@dataclass(frozen=True)
+class Repo:
+    """The repository host where editors change the data (``extra.repository`` in mkdocs.yml)."""
+
+    url: str  # e.g. https://github.com/owner/name
+    branch: str = "main"
+
+    def view(self, file: str, line: int | None = None) -> str:
+        return f"{self.url.rstrip('/')}/blob/{self.branch}/{file}" + (f"#L{line}" if line else "")
+
+    def edit(self, file: str) -> str:
+        return f"{self.url.rstrip('/')}/edit/{self.branch}/{file}"
+
+
+def source_links(repo: Repo | None, file: str, line: int) -> Markup:
+    """"Edit this" for a record: the file at its line (the host's file view highlights it) and
+    the host's editor for the file (which opens at the top: GitHub's editor cannot jump to a line)."""
+    if repo is None:
+        return Markup("")
+    e = html.escape
+    return Markup(
+        f'<p class="ds-edit" data-search-exclude>本页内容来自 <code>{e(file)}</code> 第 {line} 行：'
+        f'<a class="ds-edit-view" href="{e(repo.view(file, line))}">在代码仓库中查看这条记录</a> · '
+        f'<a class="ds-edit-edit" href="{e(repo.edit(file))}">编辑此记录</a>'
+        f'（编辑器从文件开头打开，请找到第 {line} 行；'
+        f'<a href="{e(repo.view("CONTRIBUTING.md"))}">修改方法</a>）</p>')
 
 
 def src_path(obj) -> str:
@@ -76,19 +107,20 @@ def render(template: str, **context) -> str:
     return environment().get_template(template).render(src_path=src_path, **context)
 
 
-def pages(model: Model) -> dict[str, str]:
-    """Every generated page: source path -> Markdown. Linear in the data."""
+def pages(model: Model, repo: Repo | None = None) -> dict[str, str]:
+    """Every generated page: source path -> Markdown. Linear in the data.
+    With ``repo``, task, measure and agency pages link to their record in the repository."""
     out: dict[str, str] = {}
     for agency in model.agencies.values():
         path = src_path(agency)
         out[path] = render("agency.md.j2", page_path=path, m=model, a=agency,
-                           roles=model.by_agency[agency.id])
+                           roles=model.by_agency[agency.id], repo=repo, record_file=AGENCIES_FILE)
     for theme in model.themes.values():
         path = src_path(theme)
         out[path] = render("theme.md.j2", page_path=path, m=model, t=theme, items=model.by_theme[theme.id])
     for item in model.items:
         path = src_path(item)
-        out[path] = render(f"{item.kind}.md.j2", page_path=path, m=model, i=item)
+        out[path] = render(f"{item.kind}.md.j2", page_path=path, m=model, i=item, repo=repo)
     return out
 
 
