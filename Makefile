@@ -14,7 +14,7 @@ export PYTHONPATH := $(CURDIR)/scripts
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: all serve site check test lint lock clean deps venv debs npm
+.PHONY: all serve site check test lint lock clean deps venv debs test-unit test-site test-browser hooks npm
 
 all: site
 
@@ -58,6 +58,21 @@ test: deps $(STAMPS)/npm
 	$(PY) -m shandong.check
 	$(VENV)/bin/ruff check scripts tests
 	$(PY) -m pytest
+
+# The parts of make test, one per CI step so that a failure names its part
+# (.github/workflows/pull-request.yml): tests without a build, build and links, browser.
+test-unit: venv
+	$(PY) -m pytest -m "not build and not browser"
+
+test-site: deps
+	$(PY) -m pytest -m "build and not browser"
+
+test-browser: deps $(STAMPS)/npm
+	$(PY) -m pytest -m browser
+
+# Install the git pre-commit hooks of .pre-commit-config.yaml (YAML syntax, make check, ruff).
+hooks: venv
+	$(VENV)/bin/pre-commit install
 
 # Re-resolve the pins after changing requirements.in.
 lock:
