@@ -40,6 +40,7 @@ $(STAMPS)/npm: package.json package-lock.json | $(STAMPS)
 
 venv: $(STAMPS)/venv
 debs: $(STAMPS)/debs
+npm: $(STAMPS)/npm
 deps: venv debs
 
 check: venv
