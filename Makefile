@@ -3,6 +3,7 @@
 #   make test    run every check (data, fidelity, build, links, browser, PDFs, exports)
 #   make site    build the deployable site into site/
 #   make check   validate the data
+#   make bench   build benchmark at data ×1, ×3, ×10 against plain MkDocs → build/bench.json (BENCHMARKS.md)
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -14,7 +15,7 @@ export PYTHONPATH := $(CURDIR)/scripts
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: all serve site check test lint lock clean deps venv debs test-unit test-site test-browser hooks npm
+.PHONY: all serve site check test lint bench lock clean deps venv debs test-unit test-site test-browser hooks npm
 
 all: site
 
@@ -51,6 +52,10 @@ site: deps
 
 serve: deps
 	SITE_URL=http://127.0.0.1:8000/ $(PY) -m mkdocs serve --strict --dev-addr 127.0.0.1:8000
+
+# Build benchmark (BENCHMARKS.md): pipeline vs plain MkDocs at k = 1, 3, 10; writes build/bench.json.
+bench: deps
+	$(PY) -m shandong.bench
 
 lint: venv
 	$(VENV)/bin/ruff check scripts tests

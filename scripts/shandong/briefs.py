@@ -198,8 +198,9 @@ def _chunks(jobs: list[tuple[float, tuple]], n: int) -> list[list[tuple]]:
     return [b for _, b in bins if b]
 
 
-def write_briefs(model: Model, out_dir: Path, site_url: str = "", jobs: int = 2) -> dict:
-    """Write ``<id>.html`` and ``<id>.pdf`` for every agency, ``brief.css`` and ``all.pdf`` into ``out_dir``.
+def write_briefs(model: Model, out_dir: Path, site_url: str = "", jobs: int = 2, pdf: bool = True) -> dict:
+    """Write ``<id>.html`` and ``<id>.pdf`` for every agency, ``brief.css`` and ``all.pdf`` into ``out_dir``
+    (with ``pdf=False``, only the HTML and the CSS: no PDF stage).
 
     Returns ``{"files": [Path, …], "as_of": str, "jobs": int, "pages": {name: n},
     "timings": {"html": s, "pdf": {name: s}, "pdf_sum": s, "pdf_wall": s, "total": s}}``;
@@ -223,14 +224,16 @@ def write_briefs(model: Model, out_dir: Path, site_url: str = "", jobs: int = 2)
         files.append(html)
         # Estimated seconds (measured: ~0.15 s per document + ~0.015 s per item).
         work.append((0.15 + 0.015 * model.agency_total(aid), (aid, str(html), None, str(out_dir / f"{aid}.pdf"))))
-    combined = render_combined_html(model, site_url, as_of, env=env)
+    combined = render_combined_html(model, site_url, as_of, env=env) if pdf else ""
     n_items = sum(model.agency_total(aid) for aid in model.agencies)  # the combined PDF: ~0.025 s per item
     work.append((0.3 + 0.025 * n_items, ("all", str(out_dir / "all.html"), combined, str(out_dir / "all.pdf"))))
     t_html = time.perf_counter() - t_start
 
     t0 = time.perf_counter()
-    chunks = _chunks(work, jobs)
-    if jobs <= 1:
+    chunks = _chunks(work, jobs) if pdf else []
+    if not chunks:
+        results = []
+    elif jobs <= 1:
         results = [r for c in chunks for r in _render_chunk(c)]
     else:
         # spawn: no fork of a possibly multi-threaded parent (pytest, Playwright); fresh fontconfig per worker.
@@ -242,13 +245,13 @@ def write_briefs(model: Model, out_dir: Path, site_url: str = "", jobs: int = 2)
     order = {aid: i for i, aid in enumerate([*model.agencies, "all"])}
     results.sort(key=lambda r: order[r[0]])
     files += [out_dir / f"{name}.pdf" for name, _, _ in results]
-    pdf = {name: round(s, 3) for name, s, _ in results}
+    pdf_s = {name: round(s, 3) for name, s, _ in results}
     return {
         "files": files,
         "as_of": as_of,
         "jobs": jobs,
         "pages": {name: n for name, _, n in results},
-        "timings": {"html": round(t_html, 3), "pdf": pdf, "pdf_sum": round(sum(pdf.values()), 3),
+        "timings": {"html": round(t_html, 3), "pdf": pdf_s, "pdf_sum": round(sum(pdf_s.values()), 3),
                     "pdf_wall": round(pdf_wall, 3), "total": round(time.perf_counter() - t_start, 3)},
     }
 

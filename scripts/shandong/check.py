@@ -15,12 +15,13 @@ import sys
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from . import ROOT
 from .load import Document, Problem, load_yaml
+
+if TYPE_CHECKING:
+    import jsonschema
 
 DATA = ROOT / "data"
 SCHEMAS = DATA / "schemas"
@@ -66,6 +67,8 @@ def schema(name: str) -> dict:
 
 @cache
 def validator(name: str) -> jsonschema.protocols.Validator:
+    import jsonschema  # here, not at the top: a build whose data passed before never imports it (site.get_data)
+
     s = schema(name)
     cls = jsonschema.validators.validator_for(s)
     cls.check_schema(s)

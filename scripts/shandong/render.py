@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from . import ROOT, jieba_dict
 from .model import DEADLINE_KINDS, KIND_NAMES, ROLE_NAMES, Item, Model
+from .site import briefs_pdf
 
 TEMPLATES = ROOT / "templates"
 AGENCIES_FILE = "data/agencies.yaml"  # as the repository names it (Item.file names the others)
@@ -43,11 +44,18 @@ def _finalize(value):
     return esc(value)
 
 
+@cache
+def _relative(target: str, start: str) -> str:
+    """``posixpath.relpath``, memoised: it calls os.getcwd() twice, and the pages hold a link per
+    co-unit of every item (the few page folders and the pages make a small, linear cache)."""
+    return posixpath.relpath(target, start)
+
+
 @pass_context
 def _link(ctx, target: str, label) -> Markup:
     """A Markdown link from the current page to another page's source path."""
     here = ctx.get("page_path", "index.md")
-    rel = posixpath.relpath(target, posixpath.dirname(here) or ".")
+    rel = _relative(target, posixpath.dirname(here) or ".")
     return Markup(f"[{esc(label)}]({rel})")
 
 
@@ -66,7 +74,8 @@ def environment(templates: Path = TEMPLATES) -> Environment:
     env.filters["link"] = _link
     env.globals["source_links"] = source_links
     env.globals.update(ROLE_NAMES=ROLE_NAMES, KIND_NAMES=KIND_NAMES, DEADLINE_KINDS=DEADLINE_KINDS,
-                       agency_keys=jieba_dict.agency_keys, item_keys=jieba_dict.item_keys)
+                       agency_keys=jieba_dict.agency_keys, item_keys=jieba_dict.item_keys,
+                       briefs_pdf=briefs_pdf)  # SHANDONG_BRIEFS=0: no PDFs, no PDF links
     return env
 
 
@@ -130,7 +139,7 @@ def unit_links(model: Model, ids: list[str], here: str) -> Markup:
 
 
 def _link_plain(target: str, label: str, here: str) -> str:
-    rel = posixpath.relpath(target, posixpath.dirname(here) or ".")
+    rel = _relative(target, posixpath.dirname(here) or ".")
     return f"[{esc(label)}]({rel})"
 
 

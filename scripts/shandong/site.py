@@ -12,14 +12,15 @@ import time
 from pathlib import Path
 
 from . import ROOT
-from .check import DATA, DataError, check
-from .load import Document
+from .check import DATA, FILES, SCHEMAS, DataError, check
+from .load import Document, load_yaml
 from .model import Model, build_model
 
 _cache: dict[tuple, tuple[dict[str, Document], Model]] = {}
 # $SHANDONG_ARTIFACTS: another cache folder (the benchmark uses its own, so that concurrent builds
 # of other datasets, which keep only the newest few folders, cannot evict its entries).
 ARTIFACTS = Path(os.environ.get("SHANDONG_ARTIFACTS") or ROOT / "build" / "artifacts")
+CHECKED = ARTIFACTS / ".checked"  # one empty file per data that passed the checker, named by _verdict()
 
 
 def fingerprint(data_dir: Path) -> tuple:
@@ -44,11 +45,37 @@ def get_data(data_dir: Path | None = None) -> tuple[dict[str, Document], Model]:
     key = (str(data_dir), fingerprint(data_dir))
     if key not in _cache:
         _cache.clear()
-        docs, problems = check(data_dir)
-        if problems:
-            raise DataError(problems)
+        verdict = CHECKED / _verdict(data_dir)
+        docs = _load(data_dir) if verdict.exists() else None
+        if docs is None:
+            docs, problems = check(data_dir)
+            if problems:
+                raise DataError(problems)
+            CHECKED.mkdir(parents=True, exist_ok=True)
+            verdict.touch()
         _cache[key] = (docs, build_model(docs))
     return _cache[key]
+
+
+def _verdict(data_dir: Path) -> str:
+    """A digest of everything ``check()`` depends on: the data files, the schemas, the code, the pins.
+    ``make site`` checks the data and then MkDocs would check it again (and so would every build
+    of unchanged data): the same bytes through the same checker pass again, so a build that
+    finds this digest among the verdicts only loads the files (no JSON Schema validation)."""
+    h = hashlib.sha256()
+    code = sorted((ROOT / "scripts" / "shandong").glob("*.py"))
+    for path in [*(Path(data_dir) / rel for rel, _ in FILES.values()), *sorted(SCHEMAS.glob("*.json")), *code,
+                 ROOT / "requirements.lock"]:
+        h.update(path.name.encode() + b"\0")
+        h.update(path.read_bytes() if path.is_file() else b"\0missing\0")
+    return h.hexdigest()[:24]
+
+
+def _load(data_dir: Path) -> dict[str, Document] | None:
+    docs = {kind: load_yaml(Path(data_dir) / rel, f"data/{rel}") for kind, (rel, _) in FILES.items()}
+    if any(doc is None or problems for doc, problems in docs.values()):
+        return None
+    return {kind: doc for kind, (doc, _) in docs.items()}
 
 
 def get_model(data_dir: Path | None = None) -> Model:
@@ -68,7 +95,7 @@ def _digest(paths: list[Path], extra: str) -> str:
 def artifacts(site_url: str, data_dir: Path | None = None) -> Path:
     """A folder holding ``briefs/`` and ``data/`` (downloads) for the current data,
     regenerated only when the data, the templates or the code change."""
-    from . import briefs, exports
+    from . import briefs
 
     data_dir = data_dir or data_dir_in_use()
     docs, model = get_data(data_dir)
@@ -76,9 +103,11 @@ def artifacts(site_url: str, data_dir: Path | None = None) -> Path:
                   f"{site_url}|{briefs.data_as_of()}|pdf={briefs_pdf()}")
     out = ARTIFACTS / key
     if not (out / "complete").exists():
+        from . import exports  # imports openpyxl (~0.3 s): only when the artifacts are (re)made
+
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f"{key}.", suffix=".tmp", dir=ARTIFACTS))  # one per process
-        result = briefs.write_briefs(model, tmp / "briefs", site_url=site_url)
+        result = briefs.write_briefs(model, tmp / "briefs", site_url=site_url, pdf=briefs_pdf())
         downloads = exports.write_downloads(model, docs, tmp / "data")
         meta = {"downloads": downloads, "as_of": result["as_of"], "brief_timings": result["timings"],
                 "brief_pages": result["pages"]}
@@ -95,7 +124,7 @@ def artifacts(site_url: str, data_dir: Path | None = None) -> Path:
 def _prune(keep: Path, count: int = 4, min_age_s: float = 600) -> None:
     """Remove old artifact folders (not the newest few, not any touched in the last minutes)."""
     now = time.time()
-    folders = sorted((p for p in ARTIFACTS.iterdir() if p != keep), key=lambda p: p.stat().st_mtime, reverse=True)
+    folders = sorted((p for p in ARTIFACTS.iterdir() if p != keep and p != CHECKED), key=lambda p: p.stat().st_mtime, reverse=True)
     for stale in folders[count:]:
         if now - stale.stat().st_mtime > min_age_s:
             shutil.rmtree(stale, ignore_errors=True)
