@@ -50,8 +50,11 @@ check: venv
 site: deps
 	$(PY) -m shandong.build site
 
+# Editors' preview: rebuilds in about 2 s after a data edit. PDF briefs are left out
+# (printable HTML briefs stay); `make serve BRIEFS=1` includes them (about 15 s per rebuild).
+BRIEFS ?= 0
 serve: deps
-	SITE_URL=http://127.0.0.1:8000/ $(PY) -m mkdocs serve --strict --dev-addr 127.0.0.1:8000
+	SITE_URL=http://127.0.0.1:8000/ SHANDONG_BRIEFS=$(BRIEFS) $(PY) -m mkdocs serve --strict --dev-addr 127.0.0.1:8000
 
 # Build benchmark (BENCHMARKS.md): pipeline vs plain MkDocs at k = 1, 3, 10; writes build/bench.json.
 bench: deps
