@@ -175,3 +175,18 @@ def test_downloads_and_briefs_are_published(site):
         assert (site / "briefs" / f"{aid}.html").exists()
     for name in ("digital-shandong.json", "assignments.csv", "digital-shandong.xlsx"):
         assert (site / "data" / name).stat().st_size > 1000
+
+
+def test_agency_pages_name_their_most_frequent_partners(site):
+    for aid in ("big-data-bureau", "jinan", "zaozhuang"):
+        section = article(page(site, f"agencies/{aid}/")).find(id="partners")
+        rows = section.find_next("table").select("tbody tr")
+        got = [(tr.find("a")["href"].strip("./").rstrip("/").rsplit("/", 1)[-1], int(tr.find_all("td")[1].get_text()))
+               for tr in rows]
+        shared = {}
+        for item in MODEL.items:
+            if aid in item.units():
+                for u in set(item.units()) - {aid}:
+                    shared[u] = shared.get(u, 0) + 1
+        assert [n for _, n in got] == sorted(shared.values(), reverse=True)[:10]
+        assert all(shared[u] == n for u, n in got)

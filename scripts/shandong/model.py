@@ -203,6 +203,7 @@ class Model:
     by_theme: dict[str, list[Item]] = field(default_factory=dict)
     targets: list[Target] = field(default_factory=list)
     pairs: Counter = field(default_factory=Counter)
+    partners: dict[str, Counter] = field(default_factory=dict)  # agency -> co-unit -> shared items
 
     @property
     def items(self) -> list[Item]:
@@ -284,5 +285,9 @@ def build_model(docs: dict[str, Document]) -> Model:
             model.targets.append(target)
         for u, v in combinations(sorted(set(item.units())), 2):
             model.pairs[(u, v)] += 1
+    model.partners = {aid: Counter() for aid in agencies}
+    for (u, v), n in model.pairs.items():
+        model.partners[u][v] = n
+        model.partners[v][u] = n
     model.by_agency = {aid: dict(roles) for aid, roles in model.by_agency.items()}
     return model
