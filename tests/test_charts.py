@@ -9,6 +9,7 @@ from itertools import combinations
 import pytest
 
 from shandong import charts
+from shandong.check import load_checked
 from shandong.model import DEADLINE_KINDS
 from test_exports import HOSTILE, HOSTILE_THEME, load, tiny_data_dir
 
@@ -168,3 +169,25 @@ def test_hostile_names_are_shown_literally(tmp_path):
         assert "<script" not in md
     md = charts.heatmap_table(model).markdown()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&amp;&quot;&#x27;甲局" in md
+
+
+def test_theme_units_chart_numbers_equal_the_items_of_the_theme():
+    model = load_checked()
+    for tid, items in model.by_theme.items():
+        expected = {}
+        for item in items:
+            for role, ids in item.roles.items():
+                for aid in ids:
+                    expected.setdefault(aid, {}).setdefault(role, 0)
+                    expected[aid][role] += 1
+        root = ET.fromstring(charts.theme_units_svg(model, tid))
+        ns = "{http://www.w3.org/2000/svg}"
+        bars = root.findall(f".//{ns}g[@class='bar']")
+        assert bars, tid
+        totals = []
+        for g in bars:
+            aid = g.get("data-unit")
+            got = {r.get("data-role"): int(r.get("data-value")) for r in g.findall(f"{ns}rect")}
+            assert got == expected[aid], (tid, aid)
+            totals.append(int(g.get("data-total")))
+        assert totals == sorted((sum(v.values()) for v in expected.values()), reverse=True)[:len(bars)]

@@ -393,6 +393,60 @@ def collaboration_svg(model: Model, top: int = 12, pairs: int = 8, key: str = "c
 
 
 # ---------------------------------------------------------------------------
+# 5. The units of one theme, by role (on each theme page)
+
+
+def theme_units_table(model: Model, tid: str, top: int = 12) -> ChartTable:
+    """The units with the most items in theme ``tid``: per role, how many of its items."""
+    counts: dict[str, Counter] = {}
+    for item in model.by_theme.get(tid, []):
+        for role, ids in item.roles.items():
+            for aid in ids:
+                counts.setdefault(aid, Counter())[role] += 1
+    order = {aid: i for i, aid in enumerate(model.agencies)}
+    ranked = sorted(counts, key=lambda a: (-sum(counts[a].values()), order[a]))[:top]
+    cols = [("unit", "单位")] + [(r, ROLE_NAMES[r][0]) for r in ROLE_ORDER] + [("total", "合计")]
+    rows = [{"unit_id": aid, "unit": model.agencies[aid].short, **{r: counts[aid][r] for r in ROLE_ORDER},
+             "total": sum(counts[aid].values())} for aid in ranked]
+    return ChartTable(f"{model.themes[tid].name}：承担任务与措施最多的 {len(rows)} 个单位（按角色）", cols, rows)
+
+
+def theme_units_svg(model: Model, tid: str, top: int = 12, key: str | None = None) -> str:
+    """Horizontal stacked bars: the units of one theme with the most items, split by role."""
+    t = theme_units_table(model, tid, top)
+    key = key or f"chart-theme-units-{tid}"
+    label_w = max([text_width(r["unit"], 12) for r in t.rows] + [60]) + 14
+    bar_w, row_h, top_y = 420, 24, 50
+    legend = [(colour(i), ROLE_LABELS.get(r, ROLE_NAMES[r][0])) for i, r in enumerate(ROLE_ORDER)]
+    legend_w = sum(17 + text_width(label, 12) + 18 for _, label in legend)
+    width, height = label_w + max(bar_w + 60, legend_w), top_y + row_h * len(t.rows) + 20
+    vmax = max([r["total"] for r in t.rows] + [1])
+    name = model.themes[tid].name
+    desc = (f"{name}主题中承担任务与措施最多的 {len(t.rows)} 个单位，每行一个单位，条形按角色分段。"
+            + "；".join(f"{r['unit']} {r['total']} 项（" + "、".join(f"{ROLE_NAMES[k][0]} {r[k]}" for k in ROLE_ORDER if r[k]) + "）"
+                       for r in t.rows) + "。")
+    svg = _Svg(key, f"{name}：主要责任单位", desc, width, height)
+    _legend(svg, label_w, 20, legend)
+    scale = bar_w / vmax
+    for j, r in enumerate(t.rows):
+        y = top_y + j * row_h
+        svg.add(f'<g class="bar" data-unit="{esc(r["unit_id"])}" data-total="{r["total"]}">')
+        svg.text(label_w - 8, y + 14, r["unit"], size=12, anchor="end")
+        x = label_w
+        for i, role in enumerate(ROLE_ORDER):
+            n = r[role]
+            if not n:
+                continue
+            w = n * scale
+            svg.add(f'<rect x="{x:.1f}" y="{y + 2}" width="{w:.1f}" height="{row_h - 6}" style="fill:{colour(i)}" '
+                    f'data-role="{role}" data-value="{n}"><title>{esc(r["unit"])} · {esc(ROLE_NAMES[role][0])}：{n}</title></rect>')
+            x += w
+        svg.text(x + 6, y + 14, r["total"], size=12, weight="bold")
+        svg.add("</g>")
+    return svg.render()
+
+
+# ---------------------------------------------------------------------------
 
 # name -> (title, svg function, table function); each function takes the model only
 CHARTS: dict[str, tuple[str, Callable[[Model], str], Callable[[Model], ChartTable]]] = {

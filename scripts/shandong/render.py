@@ -116,6 +116,14 @@ def render(template: str, **context) -> str:
     return environment().get_template(template).render(src_path=src_path, **context)
 
 
+def theme_chart(model: Model, tid: str) -> dict:
+    """What templates/partials/chart.md.j2 needs for the theme's chart of units."""
+    from . import charts
+
+    return {"name": f"theme-units-{tid}", "title": f"{model.themes[tid].name}：主要责任单位",
+            "svg": Markup(charts.theme_units_svg(model, tid)), "table": charts.theme_units_table(model, tid)}
+
+
 def pages(model: Model, repo: Repo | None = None) -> dict[str, str]:
     """Every generated page: source path -> Markdown. Linear in the data.
     With ``repo``, task, measure and agency pages link to their record in the repository."""
@@ -126,7 +134,8 @@ def pages(model: Model, repo: Repo | None = None) -> dict[str, str]:
                            roles=model.by_agency[agency.id], repo=repo, record_file=AGENCIES_FILE)
     for theme in model.themes.values():
         path = src_path(theme)
-        out[path] = render("theme.md.j2", page_path=path, m=model, t=theme, items=model.by_theme[theme.id])
+        out[path] = render("theme.md.j2", page_path=path, m=model, t=theme, items=model.by_theme[theme.id],
+                           **theme_chart(model, theme.id))
     for item in model.items:
         path = src_path(item)
         out[path] = render(f"{item.kind}.md.j2", page_path=path, m=model, i=item, repo=repo)
