@@ -22,10 +22,10 @@ all: site
 $(STAMPS):
 	mkdir -p $(STAMPS)
 
-# Python packages, pinned by requirements.lock (the full resolved set).
-$(STAMPS)/venv: requirements.lock | $(STAMPS)
+# Python packages, pinned by requirements.txt (the full resolved set; direct ones in requirements.in).
+$(STAMPS)/venv: requirements.txt | $(STAMPS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
 # Debian packages: Chromium for browser tests, Noto CJK fonts, poppler-utils, Pango for WeasyPrint.
@@ -87,7 +87,7 @@ hooks: venv
 lock:
 	rm -rf build/lockenv && $(PYTHON) -m venv build/lockenv
 	build/lockenv/bin/pip install --quiet -r requirements.in
-	build/lockenv/bin/pip freeze --exclude-editable > requirements.lock
+	build/lockenv/bin/pip freeze --exclude-editable > requirements.txt
 
 clean:
 	rm -rf site build $(STAMPS)

@@ -102,6 +102,23 @@ def _legend(svg: _Svg, x: float, y: float, entries: list[tuple[str, str]]) -> fl
     return x
 
 
+def _role_bar(svg: _Svg, row: dict, name: str, x: float, y: float, height: float, scale: float,
+              label_y: float | None = None) -> float:
+    """One stacked bar of ``row``'s counts per role from x; numbers inside the segments when
+    ``label_y`` is given and they fit. Returns the x after the bar."""
+    for i, role in enumerate(ROLE_ORDER):
+        n = row[role]
+        if not n:
+            continue
+        w = n * scale
+        svg.add(f'<rect x="{x:.1f}" y="{y + 2}" width="{w:.1f}" height="{height}" style="fill:{colour(i)}" '
+                f'data-role="{role}" data-value="{n}"><title>{esc(name)} · {esc(ROLE_NAMES[role][0])}：{n}</title></rect>')
+        if label_y is not None and w >= text_width(str(n), 11) + 6:
+            svg.text(x + w / 2, label_y, n, size=11, anchor="middle", fill="#fff")
+        x += w
+    return x
+
+
 # ---------------------------------------------------------------------------
 # 1. Items per theme, split by role
 
@@ -143,18 +160,7 @@ def theme_roles_svg(model: Model, key: str = "chart-theme-roles") -> str:
         svg.add(f'<g class="bar" data-theme="{esc(r["theme_id"])}" data-tasks="{r["tasks"]}" '
                 f'data-measures="{r["measures"]}" data-total="{r["assignments"]}">')
         svg.text(label_w - 10, y + 17, r["theme"], anchor="end")
-        x = label_w
-        for i, role in enumerate(ROLE_ORDER):
-            n = r[role]
-            if not n:
-                continue
-            w = n * scale
-            svg.add(f'<rect x="{x:.1f}" y="{y + 2}" width="{w:.1f}" height="{row_h - 10}" '
-                    f'style="fill:{colour(i)}" data-role="{role}" data-value="{n}">'
-                    f'<title>{esc(r["theme"])} · {esc(ROLE_NAMES[role][0])}：{n}</title></rect>')
-            if w >= text_width(str(n), 11) + 6:
-                svg.text(x + w / 2, y + 17, n, size=11, anchor="middle", fill="#fff")
-            x += w
+        x = _role_bar(svg, r, r["theme"], label_w, y, row_h - 10, scale, label_y=y + 17)
         svg.text(x + 6, y + 17, r["assignments"], size=12, weight="bold")
         svg.text(label_w + bar_w + 46, y + 17, f"任务 {r['tasks']} · 措施 {r['measures']}", size=12)
         svg.add("</g>")
@@ -432,15 +438,7 @@ def theme_units_svg(model: Model, tid: str, top: int = 12, key: str | None = Non
         y = top_y + j * row_h
         svg.add(f'<g class="bar" data-unit="{esc(r["unit_id"])}" data-total="{r["total"]}">')
         svg.text(label_w - 8, y + 14, r["unit"], size=12, anchor="end")
-        x = label_w
-        for i, role in enumerate(ROLE_ORDER):
-            n = r[role]
-            if not n:
-                continue
-            w = n * scale
-            svg.add(f'<rect x="{x:.1f}" y="{y + 2}" width="{w:.1f}" height="{row_h - 6}" style="fill:{colour(i)}" '
-                    f'data-role="{role}" data-value="{n}"><title>{esc(r["unit"])} · {esc(ROLE_NAMES[role][0])}：{n}</title></rect>')
-            x += w
+        x = _role_bar(svg, r, r["unit"], label_w, y, row_h - 6, scale)
         svg.text(x + 6, y + 14, r["total"], size=12, weight="bold")
         svg.add("</g>")
     return svg.render()

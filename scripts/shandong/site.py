@@ -65,7 +65,7 @@ def _verdict(data_dir: Path) -> str:
     h = hashlib.sha256()
     code = sorted((ROOT / "scripts" / "shandong").glob("*.py"))
     for path in [*(Path(data_dir) / rel for rel, _ in FILES.values()), *sorted(SCHEMAS.glob("*.json")), *code,
-                 ROOT / "requirements.lock"]:
+                 ROOT / "requirements.txt"]:
         h.update(path.name.encode() + b"\0")
         h.update(path.read_bytes() if path.is_file() else b"\0missing\0")
     return h.hexdigest()[:24]
