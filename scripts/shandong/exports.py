@@ -65,7 +65,7 @@ JSON_PARTS: dict[str, tuple[str, str, str, str]] = {
                  "Agency registry: id, full name, short name, English name, kind, spellings seen"),
     "compound_names": ("agencies", "/properties/compound_names", "一次指称多个单位的写法，如“济南、青岛市政府”",
                        "Spellings that name several units at once"),
-    "tasks": ("tasks", "/properties/tasks", "《规划》重点任务分工的 51 项任务，原文", "The plan's key tasks, verbatim"),
+    "tasks": ("tasks", "/properties/tasks", "《规划》重点任务分工的任务，原文", "The plan's key tasks, verbatim"),
     "sections": ("measures", "/properties/sections", "2020行动方案的部分与小节", "Sections and subsections of the 2020 action plan"),
     "measures": ("measures", "/properties/measures", "2020行动方案的措施，含所属部分/小节编号、牵头/配合/负责单位、目标与期限",
                  "Measures of the 2020 action plan with section/subsection numbers, units by role, targets and deadlines"),
