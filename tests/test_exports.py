@@ -22,8 +22,11 @@ from shandong.exports import (
     LIST_SEP,
     NAME_SEP,
     XLSX_NAME,
+    csv_bytes,
     display_width,
+    tables,
     write_downloads,
+    xlsx_bytes,
 )
 from shandong.model import build_model
 
@@ -204,6 +207,13 @@ def test_measures_and_targets_csv(real, written):
         assert r["value_as_written"] == (tg.value_as_written or "") and r["qualifier"] == (tg.qualifier or "")
 
 
+def test_measure_deadline_dates_are_the_yaml_dates(real, written):
+    docs, _ = real
+    rows = read_csv(written[0] / "measures.csv")
+    assert [(r["id"], r["deadline_date"]) for r in rows] == [
+        (m["id"], m["deadline"]["date"]) for m in docs["measures"].data["measures"]]
+
+
 def test_sections_csv(real, written):
     _, model = real
     rows = read_csv(written[0] / "sections.csv")
@@ -316,3 +326,38 @@ def test_hostile_text_round_trips(tmp_path):
     assert read_csv(out / "targets.csv")[0]["text"] == "建成<10>个平台"
     wb = openpyxl.load_workbook(out / XLSX_NAME)
     assert wb["agencies"]["C2"].value == HOSTILE and wb["themes"]["B2"].value == HOSTILE_THEME
+
+
+def _unusable(value) -> None:
+    """Empty every mapping and list inside ``value``, in place (so that anything still sharing them sees nothing)."""
+    if isinstance(value, dict):
+        for v in value.values():
+            _unusable(v)
+        value.clear()
+    elif isinstance(value, list):
+        for v in value:
+            _unusable(v)
+        value.clear()
+
+
+def test_tables_come_from_the_model_alone(tmp_path, monkeypatch):
+    """Every CSV/Excel table is built from the model: with the YAML documents emptied after the model
+    is built (and no way to load them again), the tables come out byte for byte the same."""
+    import shandong.check
+    import shandong.load
+
+    docs, model = load()
+    want = {t.name: csv_bytes(t) for t in tables(model)}
+    want_xlsx = xlsx_bytes(tables(model))
+    for doc in docs.values():
+        _unusable(doc.data)
+        doc.data = None
+    def refuse(*a, **k):
+        raise AssertionError("the exports read the YAML files again")
+    for mod, name in [(shandong.load, "load_yaml"), (shandong.check, "check"), (shandong.check, "load_yaml")]:
+        monkeypatch.setattr(mod, name, refuse, raising=False)
+    monkeypatch.setenv("SHANDONG_DATA", str(tmp_path / "nowhere"))
+    got = tables(model)
+    assert [t.name for t in got] == list(want)
+    assert {t.name: csv_bytes(t) for t in got} == want
+    assert xlsx_bytes(got) == want_xlsx

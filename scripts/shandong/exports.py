@@ -14,6 +14,10 @@ Everything written under ``out_dir``:
   ``assignments.csv``  UTF-8 with a byte-order mark (Excel opens it as UTF-8), CRLF line ends;
 - ``digital-shandong.xlsx``  one sheet per CSV table plus a 说明 (README) sheet.
 
+Two sources, each for one purpose: the JSON file is the YAML documents' values (verbatim, checked by
+their schemas); every CSV/Excel table is a view of the model (``tables(model)``: one function per
+table, every cell read from ``shandong.model``, never from the YAML documents).
+
 Lists inside a CSV/Excel cell: agency **ids** and other ASCII codes are joined with ``;``
 (LIST_SEP); Chinese names are joined with ``、`` (NAME_SEP), as the documents write lists.
 Output is deterministic: the same data gives the same bytes (the workbook's dates are fixed:
@@ -41,7 +45,7 @@ from openpyxl.utils import get_column_letter
 
 from .check import FILES, SCHEMAS
 from .load import Document
-from .model import DEADLINE_KINDS, KIND_NAMES, ROLE_NAMES, Item, Model
+from .model import DEADLINE_KINDS, ROLE_NAMES, Item, Model
 
 LIST_SEP = ";"  # between ids / codes in one cell
 NAME_SEP = "、"  # between Chinese names in one cell
@@ -127,19 +131,32 @@ class Column:
     name: str
     zh: str
     en: str
-    get: Callable[[Any], Any]
 
 
 @dataclass(frozen=True)
 class Table:
+    """One CSV file and one Excel sheet: its columns and its rows (one list of cell values per row).
+
+    Every table is built from the model alone (``shandong.model``), never from the YAML documents:
+    the model is the one source of truth of what a row says."""
+
     name: str  # file stem and sheet name
     title: str
     description: str
     columns: list[Column]
-    rows: list[Any]  # source records; each column's ``get`` reads one
+    rows: list[list[Any]]
 
     def values(self) -> list[list[Any]]:
-        return [[c.get(r) for c in self.columns] for r in self.rows]
+        return self.rows
+
+
+def _table(name: str, title: str, description: str, columns: list[Column], rows: list[dict[str, Any]]) -> Table:
+    """A table from one dict per row, keyed by column name (every key, in the columns' order)."""
+    names = [c.name for c in columns]
+    for row in rows:
+        if list(row) != names:
+            raise ValueError(f"{name}: row keys {list(row)} differ from the columns {names}")
+    return Table(name, title, description, columns, [list(row.values()) for row in rows])
 
 
 def _ids(xs) -> str:
@@ -158,135 +175,237 @@ def _num(v):
     return int(v) if isinstance(v, float) and v.is_integer() else v
 
 
-def _roles_of(model: Model, item: Item) -> list[tuple[str, int, str]]:
-    """(role, position in that role's list from 1, agency id) in the document's order."""
-    return [(role, i, aid) for role, ids in item.roles.items() for i, aid in enumerate(ids, 1)]
+def _short(model: Model, ids) -> str:
+    return _names(model.agencies[a].short for a in ids or [])
 
 
-def tables(model: Model, docs: dict[str, Document]) -> list[Table]:
-    """Every table written as CSV and as an Excel sheet, in order."""
-    ag, th = model.agencies, model.themes
-    short = lambda ids: _names(ag[a].short for a in ids or [])  # noqa: E731
-    theme_name = lambda tid: th[tid].name  # noqa: E731
-    t_data = docs["tasks"].data["tasks"]
-    m_data = docs["measures"].data["measures"]
-    task_item = {x.number: x for x in model.tasks}
-    measure_item = {x.id: x for x in model.measures}
+def tasks_table(model: Model) -> Table:
+    columns = [
+        Column("number", "序号", "Task number in the document"),
+        Column("text", "重点工作（原文）", "Task text, verbatim"),
+        Column("units_as_written", "责任单位（原文）", "Responsible units exactly as written"),
+        Column("units", f"责任单位 id，以“{LIST_SEP}”分隔", f"Responsible unit ids, '{LIST_SEP}'-separated, in the document's order"),
+        Column("units_short", f"责任单位简称，以“{NAME_SEP}”分隔", f"Short names of the units, '{NAME_SEP}'-separated"),
+        Column("schedule_as_written", "进度安排（原文）", "Schedule as written"),
+        Column("schedule_kind", "进度类型：ongoing 持续推进 / complete 完成 / basic 基本完成", "Schedule kind: ongoing, complete, basic"),
+        Column("schedule_year", "完成年份（持续推进为空）", "Year to complete (empty when ongoing)"),
+        Column("theme", "主题 id（编辑归类）", "Theme id (editorial)"),
+        Column("theme_name", "主题名称", "Theme name"),
+        Column("related_measures", f"相关的2020行动方案措施 id，以“{LIST_SEP}”分隔（编辑判断）", "Related measures of the 2020 plan (editorial)"),
+        Column("note", "编辑注", "Editorial note"),
+    ]
+    rows = [{
+        "number": x.number,
+        "text": x.text,
+        "units_as_written": x.units_as_written,
+        "units": _ids(x.roles["task"]),
+        "units_short": _short(model, x.roles["task"]),
+        "schedule_as_written": x.deadline_as_written,
+        "schedule_kind": x.deadline_kind,
+        "schedule_year": x.deadline_year,
+        "theme": x.theme,
+        "theme_name": model.themes[x.theme].name,
+        "related_measures": _ids(m.id for m in x.related),
+        "note": x.note,
+    } for x in model.tasks]
+    return _table("tasks", "重点任务 Tasks", "《数字山东发展规划（2018-2022年）》重点任务分工：每行一项任务。", columns, rows)
 
-    tasks = Table("tasks", "重点任务 Tasks", "《数字山东发展规划（2018-2022年）》重点任务分工：每行一项任务。", [
-        Column("number", "序号", "Task number in the document", lambda r: r["number"]),
-        Column("text", "重点工作（原文）", "Task text, verbatim", lambda r: r["text"]),
-        Column("units_as_written", "责任单位（原文）", "Responsible units exactly as written", lambda r: r["units_as_written"]),
-        Column("units", f"责任单位 id，以“{LIST_SEP}”分隔", f"Responsible unit ids, '{LIST_SEP}'-separated, in the document's order", lambda r: _ids(r["units"])),
-        Column("units_short", f"责任单位简称，以“{NAME_SEP}”分隔", f"Short names of the units, '{NAME_SEP}'-separated", lambda r: short(r["units"])),
-        Column("schedule_as_written", "进度安排（原文）", "Schedule as written", lambda r: r["schedule"]["as_written"]),
-        Column("schedule_kind", "进度类型：ongoing 持续推进 / complete 完成 / basic 基本完成", "Schedule kind: ongoing, complete, basic", lambda r: r["schedule"]["kind"]),
-        Column("schedule_year", "完成年份（持续推进为空）", "Year to complete (empty when ongoing)", lambda r: r["schedule"].get("year")),
-        Column("theme", "主题 id（编辑归类）", "Theme id (editorial)", lambda r: r["theme"]),
-        Column("theme_name", "主题名称", "Theme name", lambda r: theme_name(r["theme"])),
-        Column("related_measures", f"相关的2020行动方案措施 id，以“{LIST_SEP}”分隔（编辑判断）", "Related measures of the 2020 plan (editorial)",
-               lambda r: _ids(x.id for x in task_item[r["number"]].related)),
-        Column("note", "编辑注", "Editorial note", lambda r: r.get("note")),
-    ], t_data)
 
-    measures = Table("measures", "行动措施 Measures", "《数字山东2020行动方案》：每行一项措施。", [
-        Column("id", "措施 id：m部分-小节-序号", "Measure id: m<section>-<subsection>-<n>", lambda r: r["id"]),
-        Column("section", "所属部分编号", "Section number", lambda r: r["section"]),
-        Column("subsection", "所属小节编号（无小节为空）", "Subsection number (empty when the section has none)", lambda r: r.get("subsection")),
-        Column("ordinal", "在部分/小节中的序号", "Position in its section or subsection", lambda r: measure_item[r["id"]].ordinal),
-        Column("text", "措施内容（原文）", "Measure text, verbatim", lambda r: r["text"]),
-        Column("attribution", "括注的责任分工（原文）", "Attribution in parentheses, verbatim", lambda r: r["attribution"]),
-        Column("lead", f"牵头单位 id，以“{LIST_SEP}”分隔", "Lead unit ids", lambda r: _ids(r.get("lead"))),
-        Column("lead_short", f"牵头单位简称，以“{NAME_SEP}”分隔", "Lead units, short names", lambda r: short(r.get("lead"))),
-        Column("support", f"配合单位 id，以“{LIST_SEP}”分隔", "Supporting unit ids", lambda r: _ids(r.get("support"))),
-        Column("support_short", f"配合单位简称，以“{NAME_SEP}”分隔", "Supporting units, short names", lambda r: short(r.get("support"))),
-        Column("responsible", f"按职责分工负责单位 id，以“{LIST_SEP}”分隔", "Responsible unit ids", lambda r: _ids(r.get("responsible"))),
-        Column("responsible_short", f"按职责分工负责单位简称，以“{NAME_SEP}”分隔", "Responsible units, short names", lambda r: short(r.get("responsible"))),
-        Column("lead_each", "分别牵头（true/false）", "Each lead unit leads its own part (true/false)", lambda r: _bool(r.get("lead_each"))),
-        Column("open", f"名单以“等”结尾的角色，以“{LIST_SEP}”分隔", "Roles whose list ends in 等 (others not named)", lambda r: _ids(r.get("open"))),
-        Column("deadline_date", "完成期限（YYYY-MM-DD）", "Deadline date", lambda r: r["deadline"]["date"]),
+def measures_table(model: Model) -> Table:
+    columns = [
+        Column("id", "措施 id：m部分-小节-序号", "Measure id: m<section>-<subsection>-<n>"),
+        Column("section", "所属部分编号", "Section number"),
+        Column("subsection", "所属小节编号（无小节为空）", "Subsection number (empty when the section has none)"),
+        Column("ordinal", "在部分/小节中的序号", "Position in its section or subsection"),
+        Column("text", "措施内容（原文）", "Measure text, verbatim"),
+        Column("attribution", "括注的责任分工（原文）", "Attribution in parentheses, verbatim"),
+        Column("lead", f"牵头单位 id，以“{LIST_SEP}”分隔", "Lead unit ids"),
+        Column("lead_short", f"牵头单位简称，以“{NAME_SEP}”分隔", "Lead units, short names"),
+        Column("support", f"配合单位 id，以“{LIST_SEP}”分隔", "Supporting unit ids"),
+        Column("support_short", f"配合单位简称，以“{NAME_SEP}”分隔", "Supporting units, short names"),
+        Column("responsible", f"按职责分工负责单位 id，以“{LIST_SEP}”分隔", "Responsible unit ids"),
+        Column("responsible_short", f"按职责分工负责单位简称，以“{NAME_SEP}”分隔", "Responsible units, short names"),
+        Column("lead_each", "分别牵头（true/false）", "Each lead unit leads its own part (true/false)"),
+        Column("open", f"名单以“等”结尾的角色，以“{LIST_SEP}”分隔", "Roles whose list ends in 等 (others not named)"),
+        Column("deadline_date", "完成期限（YYYY-MM-DD）", "Deadline date"),
         Column("deadline_as_written", "文中时限用语（年底前/年内；无则为空，期限为方案年度）",
-               "Time phrase in the text (empty: none given, the plan's year is assumed)", lambda r: r["deadline"].get("as_written")),
-        Column("theme", "主题 id（按所属部分，编辑归类）", "Theme id (from the section, editorial)", lambda r: measure_item[r["id"]].theme),
-        Column("theme_name", "主题名称", "Theme name", lambda r: theme_name(measure_item[r["id"]].theme)),
-        Column("targets", "量化目标个数（见 targets.csv）", "Number of numeric targets (see targets.csv)", lambda r: len(r.get("targets", []))),
-        Column("related_tasks", f"相关的任务分工序号，以“{LIST_SEP}”分隔（编辑判断）", "Related task numbers (editorial)", lambda r: _ids(r.get("related_tasks"))),
-        Column("note", "编辑注", "Editorial note", lambda r: r.get("note")),
-    ], m_data)
+               "Time phrase in the text (empty: none given, the plan's year is assumed)"),
+        Column("theme", "主题 id（按所属部分，编辑归类）", "Theme id (from the section, editorial)"),
+        Column("theme_name", "主题名称", "Theme name"),
+        Column("targets", "量化目标个数（见 targets.csv）", "Number of numeric targets (see targets.csv)"),
+        Column("related_tasks", f"相关的任务分工序号，以“{LIST_SEP}”分隔（编辑判断）", "Related task numbers (editorial)"),
+        Column("note", "编辑注", "Editorial note"),
+    ]
 
-    sec_rows = []
-    for s in docs["measures"].data["sections"]:
-        sec_rows.append((s, None))
-        sec_rows += [(s, sub) for sub in s.get("subsections", [])]
-    sections = Table("sections", "部分与小节 Sections", "2020行动方案的部分（subsection 为空的行）及其小节。", [
-        Column("section", "部分编号", "Section number", lambda r: r[0]["number"]),
-        Column("subsection", "小节编号（部分本身为空）", "Subsection number (empty on the section's own row)", lambda r: r[1]["number"] if r[1] else None),
-        Column("heading", "标题（原文）", "Heading, verbatim", lambda r: (r[1] or r[0])["heading"]),
-        Column("theme", "主题 id（编辑归类）", "Theme id (editorial)", lambda r: r[0]["theme"]),
-        Column("measures", "措施数", "Number of measures", lambda r: sum(
-            1 for x in model.measures if x.section.number == r[0]["number"] and (r[1] is None or (x.subsection and x.subsection.number == r[1]["number"])))),
-    ], sec_rows)
+    def row(x: Item) -> dict[str, Any]:
+        role = {r: x.roles.get(r, []) for r in ("lead", "support", "responsible")}
+        return {
+            "id": x.id,
+            "section": x.section.number,
+            "subsection": x.subsection.number if x.subsection else None,
+            "ordinal": x.ordinal,
+            "text": x.text,
+            "attribution": x.units_as_written,
+            "lead": _ids(role["lead"]),
+            "lead_short": _short(model, role["lead"]),
+            "support": _ids(role["support"]),
+            "support_short": _short(model, role["support"]),
+            "responsible": _ids(role["responsible"]),
+            "responsible_short": _short(model, role["responsible"]),
+            "lead_each": _bool(x.lead_each),
+            "open": _ids(x.open_roles),
+            "deadline_date": x.due,
+            "deadline_as_written": x.deadline_as_written,
+            "theme": x.theme,
+            "theme_name": model.themes[x.theme].name,
+            "targets": len(x.targets),
+            "related_tasks": _ids(t.number for t in x.related),
+            "note": x.note,
+        }
+    return _table("measures", "行动措施 Measures", "《数字山东2020行动方案》：每行一项措施。", columns, [row(x) for x in model.measures])
 
-    tgt_rows = [(rec["id"], j, tg) for rec in m_data for j, tg in enumerate(rec.get("targets", []), 1)]
-    targets = Table("targets", "量化目标 Targets", "2020行动方案措施中的数字目标：每行一个目标。", [
-        Column("measure", "所属措施 id", "Measure id", lambda r: r[0]),
-        Column("position", "在该措施中的序号", "Position within the measure", lambda r: r[1]),
-        Column("text", "目标原文", "The words stating the target, verbatim", lambda r: r[2]["text"]),
-        Column("metric", "计量对象", "What is counted", lambda r: r[2]["metric"]),
-        Column("value", "数值（“万”已换算）", "Value (万 written out as 10000)", lambda r: _num(r[2]["value"])),
-        Column("value_as_written", "数值原文写法（与数值不同时）", "Value as written, when it differs", lambda r: r[2].get("value_as_written")),
-        Column("unit", "单位", "Unit", lambda r: r[2]["unit"]),
-        Column("qualifier", "限定词（不少于、左右……）", "Qualifier as written", lambda r: r[2].get("qualifier")),
-        Column("due", "期限（YYYY-MM-DD）", "Due date", lambda r: r[2]["due"]),
-        Column("due_as_written", "文中时限用语", "Time phrase in the text", lambda r: r[2].get("due_as_written")),
-    ], tgt_rows)
 
-    count = lambda aid, role: model.agency_count(aid, role)  # noqa: E731
-    agencies = Table("agencies", "责任单位 Agencies", "责任单位登记表：每行一个单位，附各角色的任务/措施数。", [
-        Column("id", "单位 id（稳定，用于网址）", "Stable id, used in URLs", lambda r: r["id"]),
-        Column("name", "全称（编辑规范）", "Canonical full name (editorial)", lambda r: r["name"]),
-        Column("short", "简称（网站显示）", "Short name shown on the site", lambda r: r["short"]),
-        Column("en", "英文名（编辑翻译）", "English name (editorial)", lambda r: r["en"]),
-        Column("kind", "类别 id", "Kind id", lambda r: r["kind"]),
-        Column("kind_name", "类别", "Kind", lambda r: KIND_NAMES[r["kind"]][0]),
-        Column("aliases", f"文中写法，以“{NAME_SEP}”分隔", f"Spellings seen in the documents, '{NAME_SEP}'-separated", lambda r: _names(r["aliases"])),
-        Column("tasks", "任务分工中作为责任单位的任务数", "Tasks it is responsible for", lambda r: count(r["id"], "task")),
-        Column("lead", "牵头的措施数", "Measures it leads", lambda r: count(r["id"], "lead")),
-        Column("support", "配合的措施数", "Measures it supports", lambda r: count(r["id"], "support")),
-        Column("responsible", "按职责分工负责的措施数", "Measures it is responsible for", lambda r: count(r["id"], "responsible")),
-        Column("total", "合计（任务+措施）", "Total tasks and measures", lambda r: model.agency_total(r["id"])),
-        Column("note", "编辑注", "Editorial note", lambda r: r.get("note")),
-    ], docs["agencies"].data["agencies"])
+def sections_table(model: Model) -> Table:
+    columns = [
+        Column("section", "部分编号", "Section number"),
+        Column("subsection", "小节编号（部分本身为空）", "Subsection number (empty on the section's own row)"),
+        Column("heading", "标题（原文）", "Heading, verbatim"),
+        Column("theme", "主题 id（编辑归类）", "Theme id (editorial)"),
+        Column("measures", "措施数", "Number of measures"),
+    ]
+    rows = []
+    for s in model.sections:
+        rows.append({"section": s.number, "subsection": None, "heading": s.heading, "theme": s.theme,
+                     "measures": sum(1 for x in model.measures if x.section is s)})
+        rows += [{"section": s.number, "subsection": u.number, "heading": u.heading, "theme": s.theme,
+                  "measures": sum(1 for x in model.measures if x.subsection is u)} for u in s.subsections]
+    return _table("sections", "部分与小节 Sections", "2020行动方案的部分（subsection 为空的行）及其小节。", columns, rows)
 
-    themes = Table("themes", "主题 Themes", "五个主题（编辑归类）及其任务、措施数。", [
-        Column("id", "主题 id", "Theme id", lambda r: r["id"]),
-        Column("name", "名称", "Name", lambda r: r["name"]),
-        Column("en", "英文名", "English name", lambda r: r["en"]),
-        Column("description", "说明", "Description (Chinese)", lambda r: r["description"]),
-        Column("description_en", "英文说明", "Description (English)", lambda r: r["description_en"]),
-        Column("tasks", "任务数", "Number of tasks", lambda r: sum(1 for x in model.by_theme[r["id"]] if x.kind == "task")),
-        Column("measures", "措施数", "Number of measures", lambda r: sum(1 for x in model.by_theme[r["id"]] if x.kind == "measure")),
-    ], docs["themes"].data["themes"])
 
-    asg_rows = [(item, role, pos, aid) for item in model.items for role, pos, aid in _roles_of(model, item)]
-    assignments = Table("assignments", "分工明细 Assignments",
-                        "整洁数据：每行一个“任务/措施 × 单位 × 角色”。任务的角色为 task（责任单位）。", [
-        Column("item_kind", "类型：task 任务 / measure 措施", "Item kind: task or measure", lambda r: r[0].kind),
-        Column("item_id", "任务序号或措施 id", "Task number or measure id", lambda r: r[0].id),
-        Column("unit", "单位 id", "Unit id", lambda r: r[3]),
-        Column("unit_short", "单位简称", "Unit short name", lambda r: ag[r[3]].short),
+def targets_table(model: Model) -> Table:
+    columns = [
+        Column("measure", "所属措施 id", "Measure id"),
+        Column("position", "在该措施中的序号", "Position within the measure"),
+        Column("text", "目标原文", "The words stating the target, verbatim"),
+        Column("metric", "计量对象", "What is counted"),
+        Column("value", "数值（“万”已换算）", "Value (万 written out as 10000)"),
+        Column("value_as_written", "数值原文写法（与数值不同时）", "Value as written, when it differs"),
+        Column("unit", "单位", "Unit"),
+        Column("qualifier", "限定词（不少于、左右……）", "Qualifier as written"),
+        Column("due", "期限（YYYY-MM-DD）", "Due date"),
+        Column("due_as_written", "文中时限用语", "Time phrase in the text"),
+    ]
+    rows = [{
+        "measure": x.id,
+        "position": j,
+        "text": tg.text,
+        "metric": tg.metric,
+        "value": _num(tg.value),
+        "value_as_written": tg.value_as_written,
+        "unit": tg.unit,
+        "qualifier": tg.qualifier,
+        "due": tg.due,
+        "due_as_written": tg.due_as_written,
+    } for x in model.items for j, tg in enumerate(x.targets, 1)]
+    return _table("targets", "量化目标 Targets", "2020行动方案措施中的数字目标：每行一个目标。", columns, rows)
+
+
+def agencies_table(model: Model) -> Table:
+    columns = [
+        Column("id", "单位 id（稳定，用于网址）", "Stable id, used in URLs"),
+        Column("name", "全称（编辑规范）", "Canonical full name (editorial)"),
+        Column("short", "简称（网站显示）", "Short name shown on the site"),
+        Column("en", "英文名（编辑翻译）", "English name (editorial)"),
+        Column("kind", "类别 id", "Kind id"),
+        Column("kind_name", "类别", "Kind"),
+        Column("aliases", f"文中写法，以“{NAME_SEP}”分隔", f"Spellings seen in the documents, '{NAME_SEP}'-separated"),
+        Column("tasks", "任务分工中作为责任单位的任务数", "Tasks it is responsible for"),
+        Column("lead", "牵头的措施数", "Measures it leads"),
+        Column("support", "配合的措施数", "Measures it supports"),
+        Column("responsible", "按职责分工负责的措施数", "Measures it is responsible for"),
+        Column("total", "合计（任务+措施）", "Total tasks and measures"),
+        Column("note", "编辑注", "Editorial note"),
+    ]
+    rows = [{
+        "id": a.id,
+        "name": a.name,
+        "short": a.short,
+        "en": a.en,
+        "kind": a.kind,
+        "kind_name": a.kind_name,
+        "aliases": _names(a.aliases),
+        "tasks": model.agency_count(a.id, "task"),
+        "lead": model.agency_count(a.id, "lead"),
+        "support": model.agency_count(a.id, "support"),
+        "responsible": model.agency_count(a.id, "responsible"),
+        "total": model.agency_total(a.id),
+        "note": a.note,
+    } for a in model.agencies.values()]
+    return _table("agencies", "责任单位 Agencies", "责任单位登记表：每行一个单位，附各角色的任务/措施数。", columns, rows)
+
+
+def themes_table(model: Model) -> Table:
+    columns = [
+        Column("id", "主题 id", "Theme id"),
+        Column("name", "名称", "Name"),
+        Column("en", "英文名", "English name"),
+        Column("description", "说明", "Description (Chinese)"),
+        Column("description_en", "英文说明", "Description (English)"),
+        Column("tasks", "任务数", "Number of tasks"),
+        Column("measures", "措施数", "Number of measures"),
+    ]
+    rows = [{
+        "id": t.id,
+        "name": t.name,
+        "en": t.en,
+        "description": t.description,
+        "description_en": t.description_en,
+        "tasks": sum(1 for x in model.by_theme[t.id] if x.kind == "task"),
+        "measures": sum(1 for x in model.by_theme[t.id] if x.kind == "measure"),
+    } for t in model.themes.values()]
+    return _table("themes", "主题 Themes", "五个主题（编辑归类）及其任务、措施数。", columns, rows)
+
+
+def assignments_table(model: Model) -> Table:
+    columns = [
+        Column("item_kind", "类型：task 任务 / measure 措施", "Item kind: task or measure"),
+        Column("item_id", "任务序号或措施 id", "Task number or measure id"),
+        Column("unit", "单位 id", "Unit id"),
+        Column("unit_short", "单位简称", "Unit short name"),
         Column("role", "角色：task 责任单位 / lead 牵头 / support 配合 / responsible 按职责分工负责",
-               "Role: task, lead, support, responsible", lambda r: r[1]),
-        Column("role_name", "角色名称", "Role name", lambda r: ROLE_NAMES[r[1]][0]),
-        Column("position", "在该角色名单中的位置（从 1 起，按原文顺序）", "Position in that role's list (from 1, document order)", lambda r: r[2]),
-        Column("theme", "主题 id", "Theme id", lambda r: r[0].theme),
+               "Role: task, lead, support, responsible"),
+        Column("role_name", "角色名称", "Role name"),
+        Column("position", "在该角色名单中的位置（从 1 起，按原文顺序）", "Position in that role's list (from 1, document order)"),
+        Column("theme", "主题 id", "Theme id"),
         Column("deadline_kind", "期限类型：" + "；".join(f"{k} {v[0]}" for k, v in DEADLINE_KINDS.items()),
-               "Deadline kind: " + ", ".join(DEADLINE_KINDS), lambda r: r[0].deadline_kind),
-        Column("deadline_year", "期限年份（持续推进为空）", "Deadline year (empty when ongoing)", lambda r: r[0].deadline_year),
-        Column("deadline", "期限（原文或说明）", "Deadline as written or explained", lambda r: r[0].deadline_text),
-    ], asg_rows)
+               "Deadline kind: " + ", ".join(DEADLINE_KINDS)),
+        Column("deadline_year", "期限年份（持续推进为空）", "Deadline year (empty when ongoing)"),
+        Column("deadline", "期限（原文或说明）", "Deadline as written or explained"),
+    ]
+    rows = [{
+        "item_kind": x.kind,
+        "item_id": x.id,
+        "unit": aid,
+        "unit_short": model.agencies[aid].short,
+        "role": role,
+        "role_name": ROLE_NAMES[role][0],
+        "position": pos,
+        "theme": x.theme,
+        "deadline_kind": x.deadline_kind,
+        "deadline_year": x.deadline_year,
+        "deadline": x.deadline_text,
+    } for x in model.items for role, ids in x.roles.items() for pos, aid in enumerate(ids, 1)]
+    return _table("assignments", "分工明细 Assignments",
+                  "整洁数据：每行一个“任务/措施 × 单位 × 角色”。任务的角色为 task（责任单位）。", columns, rows)
 
-    return [tasks, measures, sections, targets, agencies, themes, assignments]
+
+TABLES: list[Callable[[Model], Table]] = [tasks_table, measures_table, sections_table, targets_table,
+                                           agencies_table, themes_table, assignments_table]
+
+
+def tables(model: Model) -> list[Table]:
+    """Every table written as CSV and as an Excel sheet, in order; built from the model alone."""
+    return [make(model) for make in TABLES]
 
 
 def _cell_text(v: Any) -> str:
@@ -435,7 +554,7 @@ def write_downloads(model: Model, docs: dict[str, Document], out_dir: Path) -> l
                           else {"name": k, "zh": "文件的标题、来源与期限", "en": "The document's title, source file and period"}
                           for k in s.get("properties", {})]))
 
-    tabs = tables(model, docs)
+    tabs = tables(model)
     for t in tabs:
         path = out_dir / f"{t.name}.csv"
         _write(path, csv_bytes(t))

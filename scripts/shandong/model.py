@@ -130,6 +130,7 @@ class Item:
     subsection: Subsection | None = None
     ordinal: int | None = None  # measures: position in its (sub)section
     related: list[Item] = field(default_factory=list, repr=False)
+    due: str | None = None  # measures: the deadline date as the data writes it (YYYY-MM-DD)
 
     @property
     def url(self) -> str:
@@ -261,7 +262,7 @@ def build_model(docs: dict[str, Document]) -> Model:
             roles={role: list(r[role]) for role in ("lead", "support", "responsible") if r.get(role)},
             units_as_written=r["attribution"],
             deadline_kind="year-end" if dl.get("as_written") else "plan-year",
-            deadline_year=int(dl["date"][:4]), deadline_as_written=dl.get("as_written"),
+            deadline_year=int(dl["date"][:4]), deadline_as_written=dl.get("as_written"), due=dl["date"],
             targets=targets_of(r), open_roles=list(r.get("open", [])), lead_each=bool(r.get("lead_each")),
             note=r.get("note"), file=docs["measures"].file, line=docs["measures"].where(("measures", i))[0],
             section=sec, subsection=sub, ordinal=ordinal[(sec.number, sub.number if sub else 0)]))
