@@ -29,6 +29,18 @@ from shandong.load import Problem, load_yaml
 FIXTURES = Path(__file__).parent / "fixtures"
 BROKEN = FIXTURES / "broken"
 EXPECTED = (BROKEN / "expected.txt").read_text(encoding="utf-8").splitlines()
+PROGRESS_DATA = FIXTURES / "progress-data"
+BROKEN_PROGRESS = FIXTURES / "broken-progress"
+EXPECTED_PROGRESS = (BROKEN_PROGRESS / "expected.txt").read_text(encoding="utf-8").splitlines()
+
+
+def broken_progress(to: Path) -> Path:
+    """The documents of progress-data/ with broken-progress/'s progress.yaml and sources.yaml."""
+    to = to / "broken-progress"
+    shutil.copytree(PROGRESS_DATA, to, dirs_exist_ok=True)
+    for name in ("progress.yaml", "sources.yaml"):
+        shutil.copyfile(BROKEN_PROGRESS / name, to / name)
+    return to
 
 
 def copy_data(to: Path) -> Path:
@@ -92,9 +104,12 @@ def test_report_of_one_problem_says_error():
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.__name__ for r in RULES])
-def test_every_rule_fires_on_the_broken_fixture(rule):
-    docs, _ = check(BROKEN)
-    assert list(rule(docs, Registry(docs)))
+def test_every_rule_fires_on_a_broken_fixture(rule, tmp_path):
+    fired = []
+    for data_dir in (BROKEN, broken_progress(tmp_path)):
+        docs, _ = check(data_dir)
+        fired += list(rule(docs, Registry(docs)))
+    assert fired
 
 
 # One focused test per rule: the line of expected.txt that shows it.
@@ -394,3 +409,58 @@ def test_real_data_ships_with_no_reports_and_a_reviewed_date():
     model = load_checked()
     assert (model.as_of, model.reviewed_by, model.reports, model.sources) == (date(2026, 11, 27), "本站编辑组", [], {})
     assert sum(model.state_counts().values()) == len(model.items)
+
+
+# ---------------------------------------------------------------------------
+# Progress reports and sources: tests/fixtures/broken-progress/, the complete report, exactly
+
+
+def test_broken_progress_report_is_exactly_expected(tmp_path):
+    assert lines(broken_progress(tmp_path)) == EXPECTED_PROGRESS
+    assert EXPECTED_PROGRESS[-1] == "21 errors"
+
+
+E_ITEM = "(expected an item key as on the site: task-N for a task, a measure id such as m1-1-1)"
+PROGRESS_LINES = {
+    "unknown item": f"data/progress.yaml:7:11: report of task-99 › item: unknown item 'task-99' {E_ITEM}; did you mean 'task-9' or",
+    "item written as a number": f"data/progress.yaml:11:11: report of 12 › item: unknown item '12' {E_ITEM}; did you mean 'task-12'?",
+    "status outside the vocabulary": "data/progress.yaml:17:13: report of m1-1-1 › status: 'complete' is not allowed (expected one of: completed, on-track, delayed, not-started, cancelled); did you mean 'completed'?",
+    "as_of in the future": "data/progress.yaml:20:12: report of m1-1-1 › as_of: as_of 2099-01-01 is in the future (expected a date no later than today)",
+    "as_of before the task division": "data/progress.yaml:24:12: report of task-12 › as_of: as_of 2017-06-30 is before task-12's document, 《数字山东发展规划（2018-2022年）重点任务分工》, was issued (expected a date from 2018-01-01: only the document's year, 2018, is known)",
+    "as_of before the action plan": "data/progress.yaml:28:12: report of m1-1-2 › as_of: as_of 2019-12-31 is before m1-1-2's document, 《数字山东2020行动方案》, was issued (expected a date from 2020-01-01: only the document's year, 2020, is known)",
+    "two reports on one date": "data/progress.yaml:32:12: report of m1-1-1 › as_of: a second report of m1-1-1 dated 2020-06-30, first at line 15 (expected one report per item and date",
+    "completed without evidence": "data/progress.yaml:35:5: report of m1-2-2: missing field 'evidence' (expected evidence for a completed report: at least one citation of a source in data/sources.yaml)",
+    "completed with empty evidence": "data/progress.yaml:43:15: report of m1-2-3 › evidence: a list is empty (expected at least one citation",
+    "unknown source": "data/progress.yaml:49:17: report of m1-2-1 › evidence[0].source: unknown source 'fixture-work-report-2012' (expected a source id from data/sources.yaml); did you mean 'fixture-work-report-2021'?",
+    "target the item does not have": "data/progress.yaml:57:17: report of m1-1-1 › values[0].target: m1-1-1 has no target '一链办理集成服务不少于100项' (expected one of its targets' text",
+    "value in another unit": "data/progress.yaml:63:15: report of m1-1-1 › values[1].unit: unit '个' is not the target's unit (expected '项', as the target is counted)",
+    "day not in the calendar": "data/progress.yaml:64:16: report of m1-1-1 › values[1].as_of: 2021-02-30 is not a day of the calendar",
+    "value for an item without targets": "data/progress.yaml:70:17: report of m5-1 › values[0].target: m5-1 has no target '完善组织推进机制' (expected no values: it has no numeric target)",
+    "reviewed before the newest report": "data/progress.yaml:4:9: reviewed.date: reviewed date 2020-12-31 is earlier than the newest report, 2021-01-15 at line 35",
+    "source without url or doc_number": "data/sources.yaml:10:5: source fixture-no-address: none of the allowed forms matches (expected at least one of url, doc_number)",
+    "duplicate source id": "data/sources.yaml:15:9: source fixture-work-report-2021 › id: duplicate id 'fixture-work-report-2021', first at line 4",
+    "url without scheme": "data/sources.yaml:19:10: source fixture-work-report-2021 › url: 'example.org/no-scheme' does not have the expected form",
+    "unknown source kind": "data/sources.yaml:20:11: source fixture-work-report-2021 › kind: 'report' is not allowed",
+}
+
+
+@pytest.mark.parametrize("rule", PROGRESS_LINES, ids=list(PROGRESS_LINES))
+def test_progress_rule(rule):
+    hits = [ln for ln in EXPECTED_PROGRESS if ln.startswith(PROGRESS_LINES[rule])]
+    assert len(hits) == 1, (PROGRESS_LINES[rule], hits)
+
+
+def test_progress_fixture_is_clean():
+    assert check(PROGRESS_DATA)[1] == []
+
+
+@pytest.mark.parametrize("when", ["future", "today"])
+def test_reviewed_date_not_in_the_future(tmp_path, when):
+    from datetime import date, timedelta
+
+    day = date.today() + (timedelta(days=1) if when == "future" else timedelta(0))
+    data_dir = copy_data(tmp_path)
+    text = (DATA / "progress.yaml").read_text(encoding="utf-8")
+    (data_dir / "progress.yaml").write_text(text.replace("date: 2026-11-27", f"date: {day}"), encoding="utf-8")
+    expected = [f"data/progress.yaml:7:9: reviewed.date: date {day} is in the future (expected a date no later than today)", "1 error"]
+    assert lines(data_dir) == (expected if when == "future" else ["0 errors"])
