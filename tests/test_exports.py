@@ -28,10 +28,13 @@ from shandong.exports import (
     write_downloads,
     xlsx_bytes,
 )
-from shandong.model import build_model
+from shandong.model import STATUSES, build_model
 
 HOSTILE = "<script>alert(1)</script>&\"'甲局"
 HOSTILE_THEME = "主题<i>&\"'"
+HOSTILE_SOURCE = "<b>来源</b>&\"'=cmd|' /C calc'!A0"
+HOSTILE_SUMMARY = "=1+1 <img src=x onerror=alert(1)> 已完成&"
+HOSTILE_REVIEWER = "编辑<组>&"
 
 
 def tiny_data_dir(root: Path) -> Path:
@@ -65,6 +68,14 @@ def tiny_data_dir(root: Path) -> Path:
                       "targets": [{"text": "建成<10>个平台", "metric": "平台", "value": 10, "unit": "个", "due": "2020-12-31", "due_as_written": "年底前"}],
                       "related_tasks": [1]}],
     })
+    dump("sources.yaml", {"sources": [
+        {"id": "s1", "title": HOSTILE_SOURCE, "issuer": HOSTILE, "date": "2020-07-01", "url": "https://example.org/?a=1&b=<2>", "kind": "news"},
+    ]})
+    dump("progress.yaml", {"reviewed": {"date": "2021-01-01", "by": HOSTILE_REVIEWER}, "reports": [
+        {"item": "m1-1-1", "as_of": "2020-06-30", "status": "completed", "summary": HOSTILE_SUMMARY,
+         "evidence": [{"source": "s1", "locator": "第<1>页&"}],
+         "values": [{"target": "建成<10>个平台", "value": 5, "unit": "个", "as_of": "2020-06-30"}]},
+    ]})
     return root
 
 
@@ -72,6 +83,9 @@ def load(data_dir=None):
     docs, problems = check(data_dir) if data_dir else check()
     assert not problems, problems
     return docs, build_model(docs)
+
+
+PROGRESS_DATA = Path(__file__).parent / "fixtures" / "progress-data"
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +100,25 @@ def written(real, tmp_path_factory):
     return out, write_downloads(model, docs, out)
 
 
+@pytest.fixture(scope="module")
+def progress():
+    """The fixture dataset with progress reports (every status, several reports per item, target values)."""
+    return load(PROGRESS_DATA)
+
+
+@pytest.fixture(scope="module")
+def progress_written(progress, tmp_path_factory):
+    docs, model = progress
+    out = tmp_path_factory.mktemp("progress-data")
+    return out, write_downloads(model, docs, out)
+
+
+@pytest.fixture(scope="module", params=["real", "progress"])
+def any_written(request):
+    """The downloads of the real data and of the progress fixture, for the checks that hold for both."""
+    return request.getfixturevalue("written" if request.param == "real" else "progress_written")
+
+
 def read_csv(path: Path) -> list[dict]:
     return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
 
@@ -97,8 +130,8 @@ def split(cell: str, sep: str) -> list[str]:
 # ---------------------------------------------------------------------------
 
 
-def test_metadata_describes_every_file(written):
-    out, meta = written
+def test_metadata_describes_every_file(any_written):
+    out, meta = any_written
     on_disk = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert sorted(m["path"] for m in meta) == on_disk
     for m in meta:
@@ -137,8 +170,8 @@ def _validator(schema_dir: Path, name: str):
     return jsonschema.Draft202012Validator(schemas[name], registry=registry)
 
 
-def test_json_validates_against_published_schemas(real, written):
-    out, _ = written
+def test_json_validates_against_published_schemas(any_written):
+    out, _ = any_written
     schema_dir = out / "schemas"
     assert {p.name for p in schema_dir.iterdir()} == {v[1] for v in FILES.values()} | {JSON_SCHEMA_NAME}
     for _, schema_name in FILES.values():  # the published copies are the checker's schemas
@@ -151,20 +184,27 @@ def test_json_validates_against_published_schemas(real, written):
     bad["tasks"][0]["unknown"] = 1
     bad["measures"][0]["deadline"]["date"] = "2020-13-01"
     bad["agencies"][0]["kind"] = "nope"
+    bad["reviewed"]["date"] = "27.11.2026"
+    want = {("tasks", 0), ("measures", 0, "deadline", "date"), ("agencies", 0, "kind"), ("reviewed", "date")}
+    if bad["reports"]:
+        bad["reports"][0]["status"] = "done"
+        bad["sources"][0]["kind"] = "blog"
+        want |= {("reports", 0, "status"), ("sources", 0, "kind")}
     errors = {tuple(e.absolute_path) for e in v.iter_errors(bad)}
-    assert {("tasks", 0), ("measures", 0, "deadline", "date"), ("agencies", 0, "kind")} <= errors
+    assert want <= errors
 
 
-def test_csv_has_bom_and_crlf(written):
-    out, meta = written
+def test_csv_has_bom_and_crlf(any_written):
+    out, meta = any_written
     for m in meta:
         if m["format"] == "CSV":
             raw = (out / m["path"]).read_bytes()
             assert raw.startswith(b"\xef\xbb\xbf"), m["path"]
             assert raw.count(b"\r\n") >= m["rows"] + 1
-            rows = read_csv(out / m["path"])
+            with open(out / m["path"], encoding="utf-8-sig", newline="") as f:
+                header, *rows = list(csv.reader(f))
             assert len(rows) == m["rows"]
-            assert list(rows[0]) == [f["name"] for f in m["fields"]]
+            assert header == [f["name"] for f in m["fields"]]
 
 
 def test_tasks_csv(real, written):
@@ -272,8 +312,8 @@ def test_no_separator_inside_a_name(real):
         assert LIST_SEP not in a.id
 
 
-def test_xlsx_matches_csv(written):
-    out, meta = written
+def test_xlsx_matches_csv(any_written):
+    out, meta = any_written
     wb = openpyxl.load_workbook(out / XLSX_NAME)
     xmeta = next(m for m in meta if m["path"] == XLSX_NAME)
     assert wb.sheetnames == xmeta["sheets"]
@@ -326,6 +366,13 @@ def test_hostile_text_round_trips(tmp_path):
     assert read_csv(out / "targets.csv")[0]["text"] == "建成<10>个平台"
     wb = openpyxl.load_workbook(out / XLSX_NAME)
     assert wb["agencies"]["C2"].value == HOSTILE and wb["themes"]["B2"].value == HOSTILE_THEME
+    assert read_csv(out / "reports.csv")[0]["summary"] == HOSTILE_SUMMARY
+    assert read_csv(out / "sources.csv")[0]["title"] == HOSTILE_SOURCE
+    assert read_csv(out / "evidence.csv")[0]["source_title"] == HOSTILE_SOURCE
+    assert data["reviewed"]["by"] == HOSTILE_REVIEWER and data["reports"][0]["summary"] == HOSTILE_SUMMARY
+    summary = next(c for c in wb["reports"][2] if c.value == HOSTILE_SUMMARY)
+    assert summary.data_type == "s"  # text, not a formula
+    assert {p.name: p.value for p in wb.custom_doc_props.props}["reviewed_by"] == HOSTILE_REVIEWER
 
 
 def _unusable(value) -> None:
@@ -348,7 +395,7 @@ def test_tables_come_from_the_model_alone(tmp_path, monkeypatch):
 
     docs, model = load()
     want = {t.name: csv_bytes(t) for t in tables(model)}
-    want_xlsx = xlsx_bytes(tables(model))
+    want_xlsx = xlsx_bytes(tables(model), model)
     for doc in docs.values():
         _unusable(doc.data)
         doc.data = None
@@ -360,4 +407,158 @@ def test_tables_come_from_the_model_alone(tmp_path, monkeypatch):
     got = tables(model)
     assert [t.name for t in got] == list(want)
     assert {t.name: csv_bytes(t) for t in got} == want
-    assert xlsx_bytes(got) == want_xlsx
+    assert xlsx_bytes(got, model) == want_xlsx
+
+
+
+# ---------------------------------------------------------------------------
+# Progress reports, evidence, target values and sources: expected rows are built from the YAML
+# documents directly (not from the model the exports read).
+
+
+def _raw(docs):
+    p, src, m = docs["progress"].data, docs["sources"].data, docs["measures"].data
+    key = {f"task-{t['number']}": ("task", str(t["number"])) for t in docs["tasks"].data["tasks"]}
+    key |= {x["id"]: ("measure", x["id"]) for x in m["measures"]}
+    targets = {x["id"]: x.get("targets", []) for x in m["measures"]}
+    return p, src, key, targets
+
+
+def test_progress_json_is_the_yaml(progress, progress_written):
+    docs, _ = progress
+    data = json.loads((progress_written[0] / JSON_NAME).read_text(encoding="utf-8"))
+    assert data["reviewed"] == docs["progress"].data["reviewed"]
+    assert data["reports"] == docs["progress"].data["reports"] and len(data["reports"]) >= 5
+    assert data["sources"] == docs["sources"].data["sources"] and data["sources"]
+
+
+def test_reports_csv(progress, progress_written):
+    docs, _ = progress
+    p, _, key, _ = _raw(docs)
+    rows = read_csv(progress_written[0] / "reports.csv")
+    newest = {}
+    for r in p["reports"]:
+        newest[r["item"]] = max(newest.get(r["item"], ""), r["as_of"])
+    want = sorted((r["item"], *key[r["item"]], r["as_of"], r["status"], r["summary"],
+                   LIST_SEP.join(c["source"] for c in r.get("evidence", [])), str(len(r.get("values", []))),
+                   "true" if r["as_of"] == newest[r["item"]] else "false") for r in p["reports"])
+    got = [(r["item"], r["item_kind"], r["item_id"], r["report_as_of"], r["status"], r["summary"], r["sources"], r["values"],
+            r["current"]) for r in rows]
+    assert sorted(got) == want
+    assert [r["report_as_of"] for r in rows] == sorted((r["report_as_of"] for r in rows), reverse=True)  # newest first
+    assert {r["status"] for r in rows} == set(STATUSES)  # the fixture uses every status
+    for r in rows:
+        assert r["status_name"] == STATUSES[r["status"]][0]
+
+
+def test_evidence_csv(progress, progress_written):
+    docs, _ = progress
+    p, src, _, _ = _raw(docs)
+    titles = {x["id"]: x["title"] for x in src["sources"]}
+    want = sorted((r["item"], r["as_of"], str(i), c["source"], titles[c["source"]], c.get("locator", ""))
+                  for r in p["reports"] for i, c in enumerate(r.get("evidence", []), 1))
+    rows = read_csv(progress_written[0] / "evidence.csv")
+    assert sorted((r["item"], r["report_as_of"], r["position"], r["source"], r["source_title"], r["locator"]) for r in rows) == want
+    assert any(not r["locator"] for r in rows) and any(r["locator"] for r in rows)
+
+
+def test_target_values_csv(progress, progress_written):
+    docs, _ = progress
+    p, _, _, targets = _raw(docs)
+    want = []
+    for r in p["reports"]:
+        for v in r.get("values", []):
+            [(pos, goal)] = [(j, t["value"]) for j, t in enumerate(targets[r["item"]], 1) if t["text"] == v["target"]]
+            want.append((r["item"], r["as_of"], pos, v["target"], goal, v["value"], v["unit"], v["as_of"]))
+    rows = read_csv(progress_written[0] / "target_values.csv")
+    got = [(r["item"], r["report_as_of"], int(r["target_position"]), r["target"], float(r["target_value"]), float(r["value"]),
+            r["unit"], r["as_of"]) for r in rows]
+    assert sorted(got) == sorted(want) and len(want) >= 4
+    for r in rows:
+        assert float(r["progress"]) == pytest.approx(float(r["value"]) / float(r["target_value"]), abs=1e-4)
+    # the positions are those of targets.csv
+    targets_csv = {(r["measure"], r["position"]): r["text"] for r in read_csv(progress_written[0] / "targets.csv")}
+    assert all(targets_csv[(r["item"], r["target_position"])] == r["target"] for r in rows)
+
+
+def test_sources_csv(progress, progress_written):
+    docs, _ = progress
+    p, src, _, _ = _raw(docs)
+    cited = Counter(c["source"] for r in p["reports"] for c in r.get("evidence", []))
+    rows = read_csv(progress_written[0] / "sources.csv")
+    assert [(r["id"], r["title"], r["issuer"], r["date"], r["url"], r["doc_number"], r["kind"], int(r["cited"])) for r in rows] == [
+        (x["id"], x["title"], x["issuer"], x["date"], x.get("url", ""), x.get("doc_number", ""), x["kind"], cited[x["id"]])
+        for x in src["sources"]]
+    kinds = json.loads((Path(__file__).parents[1] / "data/schemas/sources.schema.json").read_text(encoding="utf-8"))
+    kinds = kinds["$defs"]["source"]["properties"]["kind"]["enum"]
+    meta = next(m for m in progress_written[1] if m["path"] == "sources.csv")
+    kind_field = next(f for f in meta["fields"] if f["name"] == "kind")
+    assert all(k in kind_field["zh"] and k in kind_field["en"] for k in kinds)
+
+
+def test_real_data_has_no_reports_but_the_files_exist(real, written):
+    _, model = real
+    assert model.reports == []  # the real data ships with none
+    out, meta = written
+    by_path = {m["path"]: m for m in meta}
+    for name in ("reports", "evidence", "target_values", "sources"):
+        m = by_path[f"{name}.csv"]
+        assert m["rows"] == 0
+        with open(out / m["path"], encoding="utf-8-sig", newline="") as f:
+            assert list(csv.reader(f)) == [[fld["name"] for fld in m["fields"]]]
+        ws = openpyxl.load_workbook(out / XLSX_NAME)[name]
+        assert [[c.value for c in row] for row in ws.iter_rows()] == [[fld["name"] for fld in m["fields"]]]
+
+
+@pytest.mark.parametrize("which", ["real", "progress"])
+def test_every_download_carries_the_as_of_date(which, request):
+    docs, _ = request.getfixturevalue(which)
+    out, meta = request.getfixturevalue("written" if which == "real" else "progress_written")
+    reviewed = docs["progress"].data["reviewed"]  # from the YAML, not the model
+    assert all((m["as_of"], m["reviewed_by"]) == (reviewed["date"], reviewed["by"]) for m in meta)
+    assert json.loads((out / JSON_NAME).read_text(encoding="utf-8"))["reviewed"]["date"] == reviewed["date"]
+    wb = openpyxl.load_workbook(out / XLSX_NAME)
+    first = [c.value for c in wb["说明"][2]]
+    assert first[1] == "as_of" and f"截至 {reviewed['date']}" in first[2] and reviewed["by"] in first[2]
+    assert reviewed["date"] in wb.properties.description
+    assert {p.name: p.value for p in wb.custom_doc_props.props} == {"as_of": reviewed["date"], "reviewed_by": reviewed["by"]}
+
+
+def _downloads_page(model, meta, last_changed: str) -> str:
+    import markdown
+
+    from shandong.render import render
+
+    md = render("partials/downloads.md.j2", page_path="data.md", m=model, files=meta, as_of=last_changed)
+    html = markdown.markdown(md, extensions=["tables", "attr_list"])
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.parts = []
+
+        def handle_data(self, data):
+            self.parts.append(data)
+
+    parser = Text()
+    parser.feed(html)
+    return "".join(parser.parts)
+
+
+def test_downloads_page_real_data(real, written):
+    docs, model = real
+    date = docs["progress"].data["reviewed"]["date"]
+    for last_changed in ("unknown", "2026-11-20"):  # no git history / a checkout
+        text = _downloads_page(model, written[1], last_changed)
+        assert f"数据截至 {date}" in text and "unknown" not in text
+        assert ("最后修改于 2026-11-20" in text) == (last_changed != "unknown")
+        assert "本站尚未收录任何进展报告" in text
+
+
+def test_downloads_page_with_reports(progress, progress_written):
+    docs, model = progress
+    p = docs["progress"].data
+    text = _downloads_page(model, progress_written[1], "unknown")
+    assert f"数据截至 {p['reviewed']['date']}" in text and "本站尚未收录" not in text
+    assert f"共 {len(p['reports'])} 份，涉及 {len({r['item'] for r in p['reports']})} 个任务或措施" in text

@@ -8,11 +8,17 @@
 Everything written under ``out_dir``:
 
 - ``digital-shandong.json``  the whole dataset, field names exactly as in the YAML files;
-- ``schemas/*.schema.json``  the four schemas of data/schemas/, plus ``digital-shandong.schema.json``
-  for the combined file (it refers to the four by relative ``$ref``);
+- ``schemas/*.schema.json``  the schemas of data/schemas/, plus ``digital-shandong.schema.json``
+  for the combined file (it refers to them by relative ``$ref``);
 - ``tasks.csv`` ``measures.csv`` ``sections.csv`` ``targets.csv`` ``agencies.csv`` ``themes.csv``
-  ``assignments.csv``  UTF-8 with a byte-order mark (Excel opens it as UTF-8), CRLF line ends;
+  ``assignments.csv`` and, for progress, ``reports.csv`` ``evidence.csv`` ``target_values.csv``
+  ``sources.csv`` (headers only when there are none)  UTF-8 with a byte-order mark (Excel opens it
+  as UTF-8), CRLF line ends;
 - ``digital-shandong.xlsx``  one sheet per CSV table plus a 说明 (README) sheet.
+
+The dataset's as-of date (``Model.as_of``, ``reviewed_by``; data/progress.yaml ``reviewed``) is in the
+JSON (``reviewed``), in the workbook (说明 sheet, ``description`` and custom property ``as_of``) and in
+the metadata of every file.
 
 Two sources, each for one purpose: the JSON file is the YAML documents' values (verbatim, checked by
 their schemas); every CSV/Excel table is a view of the model (``tables(model)``: one function per
@@ -34,18 +40,20 @@ import os
 import re
 import unicodedata
 import zipfile
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from .check import FILES, SCHEMAS
 from .load import Document
-from .model import DEADLINE_KINDS, ROLE_NAMES, Item, Model
+from .model import DEADLINE_KINDS, ROLE_NAMES, STATUSES, Item, Model, Report
 
 LIST_SEP = ";"  # between ids / codes in one cell
 NAME_SEP = "、"  # between Chinese names in one cell
@@ -73,12 +81,18 @@ JSON_PARTS: dict[str, tuple[str, str, str, str]] = {
     "sections": ("measures", "/properties/sections", "2020行动方案的部分与小节", "Sections and subsections of the 2020 action plan"),
     "measures": ("measures", "/properties/measures", "2020行动方案的措施，含所属部分/小节编号、牵头/配合/负责单位、目标与期限",
                  "Measures of the 2020 action plan with section/subsection numbers, units by role, targets and deadlines"),
+    "reviewed": ("progress", "/properties/reviewed", "数据截至日期：编辑最后一次审核数据的日期（date）和审核人（by）",
+                 "The dataset's as-of date: when the data was last reviewed (date) and by whom (by)"),
+    "reports": ("progress", "/properties/reports", "进展报告：事项、截至日期、状态、摘要、证据（来源与位置）、目标的实测值",
+                "Progress reports: item, as-of date, status, summary, evidence (source and locator), measured target values"),
+    "sources": ("sources", "/properties/sources", "来源登记表：进展报告引用的文件、报告、统计或新闻",
+                "Sources cited as evidence by the progress reports"),
 }
 
 
 def dataset(docs: dict[str, Document]) -> dict[str, Any]:
     """The whole dataset as one JSON-ready value: the YAML documents' values, regrouped, field names unchanged."""
-    a, th, t, m = (docs[k].data for k in ("agencies", "themes", "tasks", "measures"))
+    a, th, t, m, p, src = (docs[k].data for k in ("agencies", "themes", "tasks", "measures", "progress", "sources"))
     return {
         "$schema": f"schemas/{JSON_SCHEMA_NAME}",
         "documents": {"plan": t["document"], "action": m["document"]},
@@ -89,6 +103,9 @@ def dataset(docs: dict[str, Document]) -> dict[str, Any]:
         "tasks": t["tasks"],
         "sections": m["sections"],
         "measures": m["measures"],
+        "reviewed": p["reviewed"],
+        "reports": p["reports"],
+        "sources": src["sources"],
     }
 
 
@@ -109,7 +126,7 @@ def combined_schema() -> dict[str, Any]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": JSON_SCHEMA_NAME,
         "title": "数字山东 open data — the whole dataset (digital-shandong.json)",
-        "description": "The four YAML data files in one document, field names unchanged. Each part is checked by the "
+        "description": f"The {len(FILES)} YAML data files in one document, field names unchanged. Each part is checked by the "
                        "schema of the file it comes from (same folder): " + ", ".join(v[1] for v in FILES.values()) + ".",
         "type": "object",
         "required": list(JSON_PARTS),
@@ -399,8 +416,121 @@ def assignments_table(model: Model) -> Table:
                   "整洁数据：每行一个“任务/措施 × 单位 × 角色”。任务的角色为 task（责任单位）。", columns, rows)
 
 
+# Progress (data/progress.yaml, data/sources.yaml): one row per report, per citation, per target value, per source.
+
+SOURCE_KINDS = "policy-document 政策文件 / government-report 政府工作报告或工作总结 / statistics 统计数据 / news 新闻报道 / other 其他"
+
+
+def _item_columns() -> list[Column]:
+    return [
+        Column("item", "事项：task-序号（任务）或措施 id，与网站相同", "Item key as on the site: task-<number> or a measure id"),
+        Column("item_kind", "类型：task 任务 / measure 措施", "Item kind: task or measure"),
+        Column("item_id", "任务序号或措施 id", "Task number or measure id"),
+        Column("report_as_of", "报告的截至日期（YYYY-MM-DD）", "The report's as-of date"),
+    ]
+
+
+def _item_cells(report: Report) -> dict[str, Any]:
+    x = report.item
+    return {"item": x.key, "item_kind": x.kind, "item_id": x.id, "report_as_of": report.as_of.isoformat()}
+
+
+def reports_table(model: Model) -> Table:
+    columns = [
+        *_item_columns(),
+        Column("status", "状态：" + " / ".join(f"{k} {v[0]}" for k, v in STATUSES.items()), "Status: " + ", ".join(STATUSES)),
+        Column("status_name", "状态名称", "Status name (Chinese)"),
+        Column("current", "是否为该事项最新的报告（true/false）", "Whether this is the item's newest report (its current status)"),
+        Column("summary", "摘要", "Summary (Chinese)"),
+        Column("sources", f"证据的来源 id，以“{LIST_SEP}”分隔（见 evidence.csv、sources.csv）",
+               f"Source ids of the evidence, '{LIST_SEP}'-separated (see evidence.csv, sources.csv)"),
+        Column("values", "目标实测值个数（见 target_values.csv）", "Number of measured target values (see target_values.csv)"),
+    ]
+    rows = [{
+        **_item_cells(r),
+        "status": r.status,
+        "status_name": STATUSES[r.status][0],
+        "current": _bool(r.item.current is r),
+        "summary": r.summary,
+        "sources": _ids(c.source.id for c in r.evidence),
+        "values": len(r.values),
+    } for r in model.reports]
+    return _table("reports", "进展报告 Progress reports",
+                  "每行一份进展报告（新的在前）；同一事项最新的报告是它当前的状态。", columns, rows)
+
+
+def evidence_table(model: Model) -> Table:
+    columns = [
+        *_item_columns(),
+        Column("position", "在该报告证据中的序号", "Position among the report's citations"),
+        Column("source", "来源 id（见 sources.csv）", "Source id (see sources.csv)"),
+        Column("source_title", "来源标题", "Source title"),
+        Column("locator", "章节或页码", "Section or page cited"),
+    ]
+    rows = [{
+        **_item_cells(r),
+        "position": i,
+        "source": c.source.id,
+        "source_title": c.source.title,
+        "locator": c.locator,
+    } for r in model.reports for i, c in enumerate(r.evidence, 1)]
+    return _table("evidence", "证据 Evidence", "整洁数据：每行一条进展报告引用的证据（来源及章节或页码）。", columns, rows)
+
+
+def target_values_table(model: Model) -> Table:
+    columns = [
+        *_item_columns(),
+        Column("target_position", "目标在该措施中的序号（同 targets.csv 的 position）", "The target's position within the measure (as in targets.csv)"),
+        Column("target", "目标原文", "The target's words, verbatim"),
+        Column("target_value", "目标数值", "The target's value"),
+        Column("value", "实测值", "Measured value"),
+        Column("unit", "单位", "Unit"),
+        Column("as_of", "实测值的日期（YYYY-MM-DD）", "Date of the measured value"),
+        Column("progress", "实测值 ÷ 目标数值（保留 4 位小数，可大于 1）", "Measured value / target value (4 decimals; may exceed 1)"),
+    ]
+    rows = [{
+        **_item_cells(r),
+        "target_position": next(i for i, t in enumerate(r.item.targets, 1) if t is v.target),
+        "target": v.target.text,
+        "target_value": _num(v.target.value),
+        "value": _num(v.value),
+        "unit": v.unit,
+        "as_of": v.as_of.isoformat(),
+        "progress": _num(round(v.value / v.target.value, 4)),
+    } for r in model.reports for v in r.values]
+    return _table("target_values", "目标实测值 Target values",
+                  "整洁数据：每行一个进展报告给出的量化目标实测值，附目标数值与完成比例。", columns, rows)
+
+
+def sources_table(model: Model) -> Table:
+    columns = [
+        Column("id", "来源 id（进展报告引用它）", "Stable id that reports cite"),
+        Column("title", "标题", "Title as published"),
+        Column("issuer", "发布机构", "Issuer"),
+        Column("date", "发布日期（YYYY-MM-DD）", "Publication date"),
+        Column("url", "网址", "Web address"),
+        Column("doc_number", "文号", "Document number"),
+        Column("kind", "类别：" + SOURCE_KINDS, "Kind: policy-document, government-report, statistics, news, other"),
+        Column("cited", "被引用的次数（evidence.csv 的行数）", "Citations of it (rows of evidence.csv)"),
+    ]
+    cited = Counter(c.source.id for r in model.reports for c in r.evidence)
+    rows = [{
+        "id": x.id,
+        "title": x.title,
+        "issuer": x.issuer,
+        "date": x.date.isoformat(),
+        "url": x.url,
+        "doc_number": x.doc_number,
+        "kind": x.kind,
+        "cited": cited[x.id],
+    } for x in model.sources.values()]
+    return _table("sources", "来源 Sources", "来源登记表：每行一个进展报告引用的来源。", columns, rows)
+
+
 TABLES: list[Callable[[Model], Table]] = [tasks_table, measures_table, sections_table, targets_table,
-                                           agencies_table, themes_table, assignments_table]
+                                           agencies_table, themes_table, assignments_table,
+                                           reports_table, evidence_table, target_values_table, sources_table]
+
 
 
 def tables(model: Model) -> list[Table]:
@@ -440,13 +570,26 @@ def _fixed_date() -> dt.datetime:
 MAX_WIDTH = 60  # longer texts wrap
 
 
-def xlsx_bytes(tabs: list[Table]) -> bytes:
+def as_of_text(model: Model) -> tuple[str, str]:
+    """The dataset's as-of date and reviewer, in Chinese and in English (for the workbook)."""
+    zh = f"数据截至 {model.as_of.isoformat()}（审核：{model.reviewed_by}）"
+    en = f"Data as of {model.as_of.isoformat()} (reviewed by {model.reviewed_by})"
+    return zh, en
+
+
+def xlsx_bytes(tabs: list[Table], model: Model) -> bytes:
+    """The workbook: a 说明 sheet (the as-of date, then every field of every sheet), then one sheet per table.
+    The as-of date is also in the workbook's properties: ``description`` and the custom property ``as_of``."""
     wb = Workbook()
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     readme = wb.active
     readme.title = "说明"
     readme.append(["sheet", "field", "含义", "meaning"])
+    as_of_zh, as_of_en = as_of_text(model)
+    readme.append(["", "as_of", as_of_zh, as_of_en])
+    if model.reviewed_note:
+        readme.append(["", "as_of", model.reviewed_note, ""])
     for t in tabs:
         readme.append([t.name, "", t.title + "：" + t.description, ""])
         for c in t.columns:
@@ -460,6 +603,9 @@ def xlsx_bytes(tabs: list[Table]) -> bytes:
         ws.append([c.name for c in t.columns])
         for row in t.values():
             ws.append(row)
+            for cell in ws[ws.max_row]:  # openpyxl stores a text starting with "=" as a formula: keep it text
+                if isinstance(cell.value, str) and cell.data_type == "f":
+                    cell.data_type = "s"
         sheets.append((ws, t))
     for ws, _t in sheets:
         ws.freeze_panes = "A2"
@@ -482,6 +628,9 @@ def xlsx_bytes(tabs: list[Table]) -> bytes:
     props.title = "数字山东 · Digital Shandong plan data"
     props.created = when
     props.modified = when
+    props.description = f"{as_of_zh}. {as_of_en}."
+    wb.custom_doc_props.append(StringProperty(name="as_of", value=model.as_of.isoformat()))
+    wb.custom_doc_props.append(StringProperty(name="reviewed_by", value=model.reviewed_by))
     buf = io.BytesIO()
     wb.save(buf)
     return _normalise_zip(buf.getvalue(), when)
@@ -526,7 +675,8 @@ def write_downloads(model: Model, docs: dict[str, Document], out_dir: Path) -> l
     ``model`` the model built from it. Returns one dict per file, in the order a download page
     lists them: ``path`` (relative to out_dir, POSIX), ``title``, ``format`` (JSON, JSON Schema, CSV,
     XLSX), ``bytes``, ``sha256``, ``description``, ``fields`` (list of {name, zh, en}) and, for
-    tables, ``rows``; for the workbook, ``sheets``.
+    tables, ``rows``; for the workbook, ``sheets``; and, for every file, the dataset's ``as_of`` date
+    (ISO) and ``reviewed_by``.
     """
     out_dir = Path(out_dir)
     out: list[dict] = []
@@ -534,15 +684,17 @@ def write_downloads(model: Model, docs: dict[str, Document], out_dir: Path) -> l
     path = out_dir / JSON_NAME
     _write(path, _json_bytes(dataset(docs)))
     out.append(_meta(out_dir, path, "完整数据集 Whole dataset", "JSON",
-                     "四个 YAML 数据文件合为一个 JSON，字段名与 YAML 相同；可用 schemas/ 下的 JSON Schema 校验。"
-                     " The four YAML files in one JSON document, same field names; validates against schemas/" + JSON_SCHEMA_NAME + ".",
+                     f"data/ 的全部 {len(FILES)} 个 YAML 数据文件合为一个 JSON，字段名与 YAML 相同；reviewed 是数据截至日期；"
+                     "可用 schemas/ 下的 JSON Schema 校验。"
+                     f" The {len(FILES)} YAML files in one JSON document, same field names; reviewed is the dataset's as-of date;"
+                     " validates against schemas/" + JSON_SCHEMA_NAME + ".",
                      [{"name": "$schema", "zh": "本文件的 JSON Schema 的相对路径", "en": "Relative path of this file's JSON Schema"}]
                      + [{"name": k, "zh": v[2], "en": v[3]} for k, v in JSON_PARTS.items()]))
 
     path = out_dir / "schemas" / JSON_SCHEMA_NAME
     _write(path, _json_bytes(combined_schema()))
     out.append(_meta(out_dir, path, "完整数据集的 JSON Schema", "JSON Schema",
-                     f"{JSON_NAME} 的 JSON Schema（draft 2020-12），各部分引用下列四个 schema。",
+                     f"{JSON_NAME} 的 JSON Schema（draft 2020-12），各部分引用下列 {len(FILES)} 个 schema。",
                      [{"name": k, "zh": v[2], "en": v[3]} for k, v in JSON_PARTS.items()]))
     for kind, (rel, schema_name) in FILES.items():
         path = out_dir / "schemas" / schema_name
@@ -563,10 +715,13 @@ def write_downloads(model: Model, docs: dict[str, Document], out_dir: Path) -> l
                          [{"name": c.name, "zh": c.zh, "en": c.en} for c in t.columns], rows=len(t.rows)))
 
     path = out_dir / XLSX_NAME
-    _write(path, xlsx_bytes(tabs))
+    _write(path, xlsx_bytes(tabs, model))
     out.append(_meta(out_dir, path, "Excel 工作簿 Workbook", "XLSX",
                      "与 CSV 相同的各表，每表一个工作表，另有“说明”工作表列出每个字段的含义。",
                      [{"name": "说明", "zh": "各表字段说明", "en": "README: every field of every sheet"}]
                      + [{"name": t.name, "zh": t.title, "en": t.description} for t in tabs],
                      sheets=["说明"] + [t.name for t in tabs]))
+    for m in out:  # every file is of the data as of the reviewed date
+        m["as_of"] = model.as_of.isoformat()
+        m["reviewed_by"] = model.reviewed_by
     return out
