@@ -562,3 +562,22 @@ def test_downloads_page_with_reports(progress, progress_written):
     text = _downloads_page(model, progress_written[1], "unknown")
     assert f"数据截至 {p['reviewed']['date']}" in text and "本站尚未收录" not in text
     assert f"共 {len(p['reports'])} 份，涉及 {len({r['item'] for r in p['reports']})} 个任务或措施" in text
+
+
+@pytest.mark.build
+@pytest.mark.parametrize("which", ["real", "progress"])
+def test_built_downloads_page(which, request):
+    """The published page (site/data/): the as-of date from the data, never 'unknown'; every file linked and present."""
+    from sitetools import article, built_site, page
+
+    docs, _ = request.getfixturevalue(which)
+    site = built_site(None if which == "real" else PROGRESS_DATA)
+    doc = article(page(site, "data/"))
+    text = doc.get_text()
+    assert f"数据截至 {docs['progress'].data['reviewed']['date']}" in text and "unknown" not in text
+    assert ("本站尚未收录任何进展报告" in text) == (not docs["progress"].data["reports"])
+    links = {a["href"].removeprefix("../data/") for a in doc.find_all("a", download=True)}
+    for name in ("reports.csv", "evidence.csv", "target_values.csv", "sources.csv", JSON_NAME, XLSX_NAME):
+        assert name in links and (site / "data" / name).is_file(), name
+    rows = read_csv(site / "data" / "reports.csv")
+    assert len(rows) == len(docs["progress"].data["reports"])
