@@ -207,7 +207,13 @@ FILE_CASES: dict[str, tuple[bytes, list[str]]] = {
     "only a document marker": (b"---\n", ["data/themes.yaml:1:1: file: file is empty (expected the records of this file, see its schema)"]),
     "anchor and alias": (
         b"themes:\n  - &t\n    id: a\n  - *t\n",
-        [f"data/themes.yaml:2:5: file: YAML anchor &t {E_ALIAS}", f"data/themes.yaml:4:5: file: YAML alias *t {E_ALIAS}"]),
+        [f"data/themes.yaml:2:5: file: YAML anchor &t, and 1 more anchor or alias in this file {E_ALIAS}"]),
+    "alias alone": (
+        b"themes:\n  - id: a\n  - *t\n",
+        [f"data/themes.yaml:3:5: file: YAML alias *t {E_ALIAS}"]),
+    "one anchor": (
+        b"themes:\n  - &t\n    id: a\n",
+        [f"data/themes.yaml:2:5: file: YAML anchor &t {E_ALIAS}"]),
     "unknown tag on a list": (
         b"themes: !foo\n  - id: a\n",
         ["data/themes.yaml:1:9: file: could not determine a constructor for the tag '!foo' (expected plain YAML values)"]),
@@ -280,9 +286,8 @@ def test_alias_bomb_is_rejected_fast_without_expanding(tmp_path):
     start = time.perf_counter()
     out = lines(data_dir)
     assert time.perf_counter() - start < 2
-    assert out[0] == f"data/themes.yaml:1:4: file: YAML anchor &a {E_ALIAS}"
-    assert out[-1] == "81 errors"  # 9 anchors and 8 x 9 aliases, each named
-    assert all(ln.startswith("data/themes.yaml:") and ln.endswith(E_ALIAS) for ln in out[:-1])
+    # 9 anchors and 8 x 9 aliases: one message for the file, at the first of them
+    assert out == [f"data/themes.yaml:1:4: file: YAML anchor &a, and 80 more anchors or aliases in this file {E_ALIAS}", "1 error"]
 
 
 # ---------------------------------------------------------------------------
@@ -464,3 +469,46 @@ def test_reviewed_date_not_in_the_future(tmp_path, when):
     (data_dir / "progress.yaml").write_text(text.replace("date: 2026-11-27", f"date: {day}"), encoding="utf-8")
     expected = [f"data/progress.yaml:7:9: reviewed.date: date {day} is in the future (expected a date no later than today)", "1 error"]
     assert lines(data_dir) == (expected if when == "future" else ["0 errors"])
+
+
+# ---------------------------------------------------------------------------
+# Characters that print nothing, however written (issue 13): the exact place of the character
+
+E_PRINT = "(expected printable text: no control or invisible characters, however written)"
+PRINT_CASES = {
+    # file, the text as in the real data, the same text with the character; expected line of messages
+    "escape \\e in double quotes": ("plan/tasks.yaml", '"培植壮大新一代信息技术产业。"', '"培植壮大\\e[2J新一代信息技术产业。"',
+                                    [f"data/plan/tasks.yaml:45:16: tasks[4].text: character U+001B (a control character) is not allowed {E_PRINT}"]),
+    "escape \\x07": ("themes.yaml", "name: 数字政府", 'name: "数字\\x07政府"',
+                     [f"data/themes.yaml:7:14: themes[0].name: character U+0007 (a control character) is not allowed {E_PRINT}"]),
+    "escape \\u202e after another escape": ("themes.yaml", "name: 数字政府", 'name: "数\\t字\\u202e政府"',
+                                            [f"data/themes.yaml:7:13: themes[0].name: character U+0009 (a control character) is not allowed,"
+                                             f" and 1 more in this text {E_PRINT}"]),
+    "raw zero-width space": ("themes.yaml", "name: 数字政府", "name: 数字\u200b政府",
+                             [f"data/themes.yaml:7:13: themes[0].name: character U+200B (zero width space) is not allowed {E_PRINT}"]),
+    "raw direction override in single quotes": ("themes.yaml", "name: 数字政府", "name: '数''字\u202e政府'",
+                                                [f"data/themes.yaml:7:16: themes[0].name: character U+202E (right-to-left override) is not allowed {E_PRINT}"]),
+    "escape in a key": ("themes.yaml", "name: 数字政府", '"na\\u200bme": 数字政府',
+                        ["data/themes.yaml:6:5: theme government: missing field 'name' (expected a Chinese name)",
+                         f"data/themes.yaml:7:8: themes[0]: character U+200B (zero width space) is not allowed {E_PRINT}",
+                         "data/themes.yaml:7:5: theme government: unknown field 'na\u200bme' (expected one of: id, name, en, description, description_en); did you mean 'name'?"]),
+}
+
+
+@pytest.mark.parametrize("case", PRINT_CASES, ids=list(PRINT_CASES))
+def test_nonprinting_character_however_written(tmp_path, case):
+    rel, before, after, expected = PRINT_CASES[case]
+    data_dir = copy_data(tmp_path)
+    text = (DATA / rel).read_text(encoding="utf-8")
+    assert text.count(before) == 1
+    (data_dir / rel).write_text(text.replace(before, after), encoding="utf-8")
+    got = lines(data_dir)
+    assert got[-1] == f"{len(expected)} error{'s' if len(expected) != 1 else ''}"
+    assert sorted(got[:-1]) == sorted(expected)
+
+
+def test_line_breaks_in_a_text_are_printable():
+    from shandong.load import nonprinting
+
+    assert nonprinting("第一行\n第二行\u3000全角空格\u00a0") == []
+    assert nonprinting("a\rb\x85c\u2028") == [1, 3, 5]
