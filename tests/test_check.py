@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shandong import ROOT
-from shandong.check import DATA, FILES, RULES, Registry, check, main, report
+from shandong.check import DATA, FILES, RULES, Registry, check, main, report, warnings
 from shandong.load import Problem, load_yaml
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -51,7 +51,9 @@ def copy_data(to: Path) -> Path:
 
 
 def lines(data_dir: Path) -> list[str]:
-    return report(check(data_dir)[1]).splitlines()
+    """What ``make check`` prints for a folder with problems: every error and warning, then the count."""
+    docs, problems = check(data_dir)
+    return report(problems, [] if problems else warnings(docs)).splitlines()
 
 
 # ---------------------------------------------------------------------------
@@ -81,6 +83,15 @@ def test_broken_fixture_report_is_exactly_expected():
 
 def test_broken_fixture_summary_counts_every_line():
     assert EXPECTED[-1] == f"{len(EXPECTED) - 1} errors"
+    assert len(EXPECTED) == 52
+
+
+def test_warnings_wait_until_the_errors_are_fixed():
+    docs, problems = check(BROKEN)
+    assert problems and [w.message.split(" (expected")[0] for w in warnings(docs)] == [
+        f"unit '{u}' ({s}) is named by no task or measure" for u, s in
+        [("commerce", "省商务厅"), ("statistics", "省统计局"), ("education", "省教育厅"), ("zibo", "淄博市人民政府"), ("transport", "省交通运输厅")]]
+    assert not any("warning" in ln for ln in EXPECTED)
 
 
 def test_cli_on_broken_data_exits_1(capsys):
@@ -512,3 +523,37 @@ def test_line_breaks_in_a_text_are_printable():
 
     assert nonprinting("第一行\n第二行\u3000全角空格\u00a0") == []
     assert nonprinting("a\rb\x85c\u2028") == [1, 3, 5]
+
+
+# ---------------------------------------------------------------------------
+# Warnings: a unit named by no item (issue 13). Printed; the data still passes.
+
+E_UNUSED = "is named by no task or measure (expected every unit of the registry on some item: use it or remove it)"
+
+
+def test_unit_named_by_no_item_is_a_warning_not_an_error(tmp_path, capsys):
+    data_dir = copy_data(tmp_path)
+    text = (DATA / "agencies.yaml").read_text(encoding="utf-8")
+    copy = ("  - id: big-data-burea\n    name: 山东省大数据局（重复）\n    short: 省大数局\n"
+            "    en: \"Shandong Big Data Bureau (typo)\"\n    kind: provincial-department\n    aliases: [省大数局]\n")
+    text = text.replace("compound_names:\n", copy + "compound_names:\n", 1)
+    (data_dir / "agencies.yaml").write_text(text, encoding="utf-8")
+    line = text.splitlines().index("  - id: big-data-burea") + 1
+    assert check(data_dir)[1] == []  # the build goes on
+    assert main([str(data_dir)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == [f"data/agencies.yaml:{line}:9: agency big-data-burea › id: warning: unit 'big-data-burea' (省大数局) {E_UNUSED};"
+                   " is it a copy of 'big-data-bureau' (省大数据局)?",
+                   "data OK: 51 tasks, 43 measures, 57 agencies, 5 themes; 0 errors, 1 warning"]
+
+
+def test_unused_unit_with_no_lookalike(tmp_path):
+    data_dir = copy_data(tmp_path)
+    text = (DATA / "agencies.yaml").read_text(encoding="utf-8")
+    extra = ("  - id: test-unit\n    name: 测试单位甲\n    short: 测试单位甲\n"
+             "    en: \"Test unit\"\n    kind: provincial-department\n    aliases: [测试单位甲]\n")
+    text = text.replace("compound_names:\n", extra + "compound_names:\n", 1)
+    (data_dir / "agencies.yaml").write_text(text, encoding="utf-8")
+    line = text.splitlines().index("  - id: test-unit") + 1
+    assert lines(data_dir) == [f"data/agencies.yaml:{line}:9: agency test-unit › id: warning: unit 'test-unit' (测试单位甲) {E_UNUSED}",
+                               "0 errors, 1 warning"]

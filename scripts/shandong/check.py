@@ -58,11 +58,16 @@ class DataError(Exception):
         super().__init__(report(problems))
 
 
-def report(problems: list[Problem]) -> str:
-    lines = [str(p) for p in sorted(problems)]
-    n = len(problems)
-    lines.append(f"{n} error{'s' if n != 1 else ''}")
+def report(problems: list[Problem], warned: list[Problem] = ()) -> str:
+    """Every problem and warning in file order, then ``N errors`` (and ``, M warnings`` when there are some)."""
+    lines = [str(p) for p in sorted([*problems, *warned])]
+    lines.append(_count(problems, warned))
     return "\n".join(lines)
+
+
+def _count(problems: list[Problem], warned: list[Problem]) -> str:
+    n, w = len(problems), len(warned)
+    return f"{n} error{'s' if n != 1 else ''}" + (f", {w} warning{'s' if w != 1 else ''}" if w else "")
 
 
 @cache
@@ -105,7 +110,7 @@ def where(data: Any, path: tuple) -> str:
     return head or tail or "file"
 
 
-def did_you_mean(value: Any, choices: dict[str, str], shown: dict[str, str] | None = None) -> str:
+def did_you_mean(value: Any, choices: dict[str, str], shown: dict[str, str] | None = None, cutoff: float = 0.6) -> str:
     """Suggest close matches. ``choices`` maps every spelling to the id to suggest."""
     if not isinstance(value, str):
         return ""
@@ -113,7 +118,7 @@ def did_you_mean(value: Any, choices: dict[str, str], shown: dict[str, str] | No
         hits = [choices[value]]
     else:
         hits = []
-        for m in difflib.get_close_matches(value, list(choices), n=5, cutoff=0.6):
+        for m in difflib.get_close_matches(value, list(choices), n=5, cutoff=cutoff):
             if choices[m] not in hits:
                 hits.append(choices[m])
         hits = hits[:3]
@@ -656,6 +661,36 @@ def rule_reviewed_after_reports(docs, reg) -> Iterator[Problem]:
                                             " (expected the date of the review that added the newest report, or later)")
 
 
+# ---------------------------------------------------------------------------
+# Warnings: printed by ``make check``, but the data passes and the site builds
+
+
+def rule_unused_units(docs, reg) -> Iterator[Problem]:
+    """A unit of the registry that no task or measure names (a misspelt copy of another unit?)."""
+    if not (reg.have["tasks"] and reg.have["measures"]):  # with a file unreadable, every unit could look unused
+        return
+    named = {u for kind, key, fields in [("tasks", "tasks", ["units"]), ("measures", "measures", list(ROLES))]
+             for _, rec in records(docs[kind], key) for field in fields for _, u in strings(rec, field)}
+    doc = docs["agencies"]
+    for i, rec in records(doc, "agencies"):
+        aid = rec.get("id")
+        if not isinstance(aid, str) or aid in named or reg.agencies.get(aid) is not rec:
+            continue
+        shown = {a: reg.short(a) for a in reg.agencies}
+        names = {s: a for s, a in reg.spelling.items() if a != aid and a in named and s not in reg.agencies}
+        ids = {a: a for a in named if a != aid and a in reg.agencies}
+        hint = ""
+        for s, choices, cutoff in [(rec.get("short"), names, 0.8), (rec.get("name"), names, 0.8), (aid, ids, 0.9)]:
+            if hint := did_you_mean(s, choices, shown, cutoff=cutoff):
+                hint = "; is it a copy of " + hint.removeprefix("; did you mean ")
+                break
+        p = _p(doc, ("agencies", i, "id"), f"unit '{aid}' ({reg.short(aid)}) is named by no task or measure"
+                                           f" (expected every unit of the registry on some item: use it or remove it){hint}")
+        yield Problem(p.file, p.line, p.col, p.where, p.message, "warning")
+
+
+WARNING_RULES = [rule_unused_units]
+
 RULES = [rule_unique, rule_aliases, rule_references, rule_measure_id, rule_units_once,
          rule_units_as_written, rule_schedules, rule_targets_and_deadlines,
          rule_real_dates, rule_dates_not_in_the_future, rule_report_item, rule_report_before_document,
@@ -692,6 +727,12 @@ def one_message_per_mistake(problems: list[Problem]) -> set[Problem]:
             if not ((p.file, p.line, p.col) in unknown and "does not have the expected form" in p.message)}
 
 
+def warnings(docs: dict[str, Document | None]) -> list[Problem]:
+    """What ``make check`` warns about (``check`` returned the documents)."""
+    reg = Registry(docs)
+    return sorted(w for rule in WARNING_RULES for w in rule(docs, reg))
+
+
 def load_checked(data_dir: Path = DATA):
     """The checked model, or ``DataError`` listing every problem."""
     from .model import build_model
@@ -706,12 +747,15 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     data_dir = Path(argv[0]) if argv else DATA
     docs, problems = check(data_dir)
+    warned = [] if problems else warnings(docs)  # the errors first: a broken file makes false warnings
     if problems:
-        print(report(problems))
+        print(report(problems, warned))
         return 1
+    for w in warned:
+        print(w)
     d = {k: v.data for k, v in docs.items()}
     print(f"data OK: {len(d['tasks']['tasks'])} tasks, {len(d['measures']['measures'])} measures, "
-          f"{len(d['agencies']['agencies'])} agencies, {len(d['themes']['themes'])} themes; 0 errors")
+          f"{len(d['agencies']['agencies'])} agencies, {len(d['themes']['themes'])} themes; {_count([], warned)}")
     return 0
 
 

@@ -30,9 +30,11 @@ class Problem:
     col: int
     where: str
     message: str
+    severity: str = "error"  # or "warning": printed, but the data still passes
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.where}: {self.message}"
+        level = "warning: " if self.severity == "warning" else ""
+        return f"{self.file}:{self.line}:{self.col}: {self.where}: {level}{self.message}"
 
 
 @dataclass
