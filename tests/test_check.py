@@ -116,10 +116,13 @@ def test_report_of_one_problem_says_error():
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.__name__ for r in RULES])
 def test_every_rule_fires_on_a_broken_fixture(rule, tmp_path):
+    unfaithful = copy_with_sources(tmp_path / "unfaithful")
+    edit(unfaithful, "plan/tasks.yaml", '"培植壮大新一代信息技术产业。"', '"培植壮大新一代信息技朮产业。"')
+    edit(unfaithful, "action-2020/measures.yaml", "heading: 大力发展数字经济", "heading: 大力发展数字经济。")
     fired = []
-    for data_dir in (BROKEN, broken_progress(tmp_path)):
+    for data_dir in (BROKEN, broken_progress(tmp_path), unfaithful):
         docs, _ = check(data_dir)
-        fired += list(rule(docs, Registry(docs)))
+        fired += list(rule(docs, Registry(docs, data_dir)))
     assert fired
 
 
@@ -557,3 +560,78 @@ def test_unused_unit_with_no_lookalike(tmp_path):
     line = text.splitlines().index("  - id: test-unit") + 1
     assert lines(data_dir) == [f"data/agencies.yaml:{line}:9: agency test-unit › id: warning: unit 'test-unit' (测试单位甲) {E_UNUSED}",
                                "0 errors, 1 warning"]
+
+
+# ---------------------------------------------------------------------------
+# Fidelity to data/sources/ in make check (issue 13): at the field that differs, the document's words beside it
+
+TASK_DIVISION = "数字山东发展规划（2018-2022年）重点任务分工.txt"
+ACTION_PLAN = "数字山东2020行动方案.txt"
+TAB = "\t"  # the task division's rows are tab-separated
+
+
+def copy_with_sources(to: Path) -> Path:
+    copy_data(to)
+    shutil.copytree(DATA / "sources", to / "sources")
+    return to
+
+
+def edit(data_dir: Path, rel: str, old: str, new: str) -> int:
+    """Replace the one occurrence of ``old``; returns its line."""
+    text = (data_dir / rel).read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    (data_dir / rel).write_text(text.replace(old, new), encoding="utf-8")
+    return text[:text.index(old)].count("\n") + 1
+
+
+def source_line(name: str, start: str) -> int:
+    return next(n for n, ln in enumerate((DATA / "sources" / name).read_text(encoding="utf-8").splitlines(), 1)
+                if ln.lstrip("\u3000 ").startswith(start))
+
+
+def test_real_data_and_its_sources_agree():
+    assert check(DATA)[1] == []
+    assert Registry(check(DATA)[0], DATA).sources_dir == DATA / "sources"
+
+
+def test_one_character_of_a_task_differs(tmp_path):
+    data_dir = copy_with_sources(tmp_path)
+    line = edit(data_dir, "plan/tasks.yaml", '"培植壮大新一代信息技术产业。"', '"培植壮大新一代信息技朮产业。"')
+    assert lines(data_dir) == [
+        f"data/plan/tasks.yaml:{line}:11: task 5 › text: text differs from the source document at character 11:"
+        " here '…壮大新一代信息技朮产业。', the document '…壮大新一代信息技术产业。'"
+        f" (expected the document's words, data/sources/{TASK_DIVISION} line {source_line(TASK_DIVISION, '5' + TAB)})", "1 error"]
+
+
+def test_a_measure_attribution_a_heading_and_units_as_written_differ(tmp_path):
+    data_dir = copy_with_sources(tmp_path)
+    a = edit(data_dir, "action-2020/measures.yaml", '"省政府办公厅牵头，省大数据局配合，各有关部门、各市政府按职责分工负责"',
+             '"省政府办公厅牵头，省大数据局配合，各有关部门、各市政府按职责分工负责。"')
+    h = edit(data_dir, "action-2020/measures.yaml", "heading: 大力发展数字经济", "heading: 大力发展数字经济。")
+    u = edit(data_dir, "plan/tasks.yaml", '"制定推进规划落实的细化实施方案。"\n    units_as_written: "省政府有关部门、各市政府"',
+             '"制定推进规划落实的细化实施方案。"\n    units_as_written: "省政府有关部门、各市政府。"') + 1
+    expected = [
+        f"data/action-2020/measures.yaml:{h}:14: section 2 › heading: heading differs from the source document at character 9:"
+        f" here '大力发展数字经济。', the document '大力发展数字经济' (expected the document's words, data/sources/{ACTION_PLAN}"
+        f" line {source_line(ACTION_PLAN, '二、大力发展数字经济')})",
+        f"data/action-2020/measures.yaml:{a}:18: measure m1-1-1 › attribution: attribution differs from the source document at character 35:"
+        " here '…府按职责分工负责。', the document '…府按职责分工负责' (expected the document's words,"
+        f" data/sources/{ACTION_PLAN} line {source_line(ACTION_PLAN, '（一）推进政务服务')})",
+        f"data/plan/tasks.yaml:{u}:23: task 32 › units_as_written: units_as_written differs from the source document at character 13:"
+        f" here '…关部门、各市政府。', the document '…关部门、各市政府' (expected the document's words, data/sources/{TASK_DIVISION}"
+        f" line {source_line(TASK_DIVISION, '32' + TAB)})",
+    ]
+    assert lines(data_dir) == [*expected, "3 errors"]
+
+
+def test_a_missing_source_document_is_a_problem(tmp_path):
+    data_dir = copy_with_sources(tmp_path)
+    (data_dir / "sources" / ACTION_PLAN).unlink()
+    assert lines(data_dir) == [f"data/action-2020/measures.yaml:10:11: document.source: source document 'data/sources/{ACTION_PLAN}'"
+                               " is missing (expected the document's text in data/sources/, to compare the data with)", "1 error"]
+
+
+def test_a_folder_without_sources_is_not_compared(tmp_path):
+    data_dir = copy_data(tmp_path)
+    edit(data_dir, "plan/tasks.yaml", '"培植壮大新一代信息技术产业。"', '"培植壮大新一代信息技朮产业。"')
+    assert lines(data_dir) == ["0 errors"]
