@@ -57,7 +57,7 @@ def paste(path: Path, key: str, block: str) -> None:
 
 def copy_of(src: Path, tmp_path: Path) -> Path:
     dst = tmp_path / "data"
-    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("schemas", "sources", "README.md", "expected.txt"))
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("README.md", "expected.txt"))
     return dst
 
 
