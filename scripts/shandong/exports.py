@@ -72,7 +72,7 @@ JSON_PARTS: dict[str, tuple[str, str, str, str]] = {
     "documents": ("", "", "两份文件的标题、来源与期限（plan：任务分工；action：2020行动方案）",
                   "The two source documents: title, source file and period (plan: task division; action: 2020 action plan)"),
     "preamble": ("measures", "/properties/preamble", "2020行动方案的前言，原文", "Preamble of the 2020 action plan, verbatim"),
-    "themes": ("themes", "/properties/themes", "五个主题（编辑归类）", "The five editorial themes"),
+    "themes": ("themes", "/properties/themes", "主题（编辑归类）", "The editorial themes"),
     "agencies": ("agencies", "/properties/agencies", "责任单位登记表：id、全称、简称、英文名、类别、文中写法",
                  "Agency registry: id, full name, short name, English name, kind, spellings seen"),
     "compound_names": ("agencies", "/properties/compound_names", "一次指称多个单位的写法，如“济南、青岛市政府”",
@@ -380,7 +380,7 @@ def themes_table(model: Model) -> Table:
         "tasks": sum(1 for x in model.by_theme[t.id] if x.kind == "task"),
         "measures": sum(1 for x in model.by_theme[t.id] if x.kind == "measure"),
     } for t in model.themes.values()]
-    return _table("themes", "主题 Themes", "五个主题（编辑归类）及其任务、措施数。", columns, rows)
+    return _table("themes", "主题 Themes", "主题（编辑归类）及其任务、措施数。", columns, rows)
 
 
 def assignments_table(model: Model) -> Table:
