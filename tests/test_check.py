@@ -373,7 +373,10 @@ def assert_problems(problems: list) -> None:
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory) -> Path:
-    return copy_data(tmp_path_factory.mktemp("data"))
+    """A copy of the data with the source documents, so that the comparison with them is exercised too."""
+    to = copy_data(tmp_path_factory.mktemp("data"))
+    shutil.copytree(DATA / "sources", to / "sources")
+    return to
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -635,3 +638,14 @@ def test_a_folder_without_sources_is_not_compared(tmp_path):
     data_dir = copy_data(tmp_path)
     edit(data_dir, "plan/tasks.yaml", '"培植壮大新一代信息技术产业。"', '"培植壮大新一代信息技朮产业。"')
     assert lines(data_dir) == ["0 errors"]
+
+
+def test_the_builds_checked_verdict_depends_on_the_source_documents(tmp_path):
+    """A build skips the checker for data it has seen pass: a changed document must count as new data."""
+    from shandong.site import _verdict
+
+    data_dir = copy_with_sources(tmp_path)
+    before = _verdict(data_dir)
+    path = data_dir / "sources" / TASK_DIVISION
+    path.write_text(path.read_text(encoding="utf-8").replace("培植壮大", "培植状大"), encoding="utf-8")
+    assert _verdict(data_dir) != before

@@ -641,7 +641,7 @@ def rule_fidelity_action_plan(docs, reg) -> Iterator[Problem]:
                             _source_line(src_path, src.heading))
         subs = dict(src.subsections)
         for j, sub in records_in(rec, "subsections"):
-            if sub.get("number") in subs:
+            if _is_int(sub.get("number")) and sub["number"] in subs:
                 yield from _differs(doc, ("sections", i, "subsections", j, "heading"), "heading", sub.get("heading"),
                                     subs[sub["number"]], src_path, _source_line(src_path, subs[sub["number"]]))
     measures = dict(zip(_source_measure_ids(plan), plan.measures, strict=True))
