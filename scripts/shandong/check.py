@@ -8,6 +8,7 @@ a run with problems ends with ``N errors`` and exit status 1. The MkDocs build c
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import re
@@ -867,6 +868,8 @@ def check(data_dir: Path = DATA, shown_prefix: str = "data") -> tuple[dict[str, 
     problems: list[Problem] = []
     for kind, (rel, schema_name) in FILES.items():
         doc, probs = load_yaml(Path(data_dir) / rel, f"{shown_prefix}/{rel}")
+        if doc is not None:  # name the record as the other messages do: "task 5 › text"
+            probs = [dataclasses.replace(x, where=where(doc.data, x.path)) if x.path is not None else x for x in probs]
         problems += probs
         if doc is not None:
             problems += schema_problems(doc, schema_name)
