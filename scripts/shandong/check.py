@@ -8,6 +8,7 @@ a run with problems ends with ``N errors`` and exit status 1. The MkDocs build c
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import re
@@ -641,7 +642,7 @@ def rule_fidelity_action_plan(docs, reg) -> Iterator[Problem]:
                             _source_line(src_path, src.heading))
         subs = dict(src.subsections)
         for j, sub in records_in(rec, "subsections"):
-            if sub.get("number") in subs:
+            if _is_int(sub.get("number")) and sub["number"] in subs:
                 yield from _differs(doc, ("sections", i, "subsections", j, "heading"), "heading", sub.get("heading"),
                                     subs[sub["number"]], src_path, _source_line(src_path, subs[sub["number"]]))
     measures = dict(zip(_source_measure_ids(plan), plan.measures, strict=True))
@@ -867,6 +868,8 @@ def check(data_dir: Path = DATA, shown_prefix: str = "data") -> tuple[dict[str, 
     problems: list[Problem] = []
     for kind, (rel, schema_name) in FILES.items():
         doc, probs = load_yaml(Path(data_dir) / rel, f"{shown_prefix}/{rel}")
+        if doc is not None:  # name the record as the other messages do: "task 5 › text"
+            probs = [dataclasses.replace(x, where=where(doc.data, x.path)) if x.path is not None else x for x in probs]
         problems += probs
         if doc is not None:
             problems += schema_problems(doc, schema_name)
