@@ -649,3 +649,39 @@ def test_the_builds_checked_verdict_depends_on_the_source_documents(tmp_path):
     path = data_dir / "sources" / TASK_DIVISION
     path.write_text(path.read_text(encoding="utf-8").replace("培植壮大", "培植状大"), encoding="utf-8")
     assert _verdict(data_dir) != before
+
+
+# ---------------------------------------------------------------------------
+# GitHub annotations (editors on the web editor see each message on its line)
+
+
+def test_annotations_only_in_github_actions(monkeypatch, capsys):
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    assert main([str(BROKEN)]) == 1
+    assert not [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("::")]
+
+
+def test_annotations_name_file_line_col_of_every_problem(monkeypatch, capsys):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert main([str(BROKEN)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[: len(EXPECTED)] == EXPECTED  # the plain report first, unchanged
+    notes = out[len(EXPECTED):]
+    assert len(notes) == len(EXPECTED) - 1
+    for plain, note in zip(EXPECTED[:-1], notes, strict=True):
+        # data/x.yaml:12:5: where: message  →  ::error file=data/x.yaml,line=12,col=5,title=where::message
+        file, line, col, rest = plain.split(":", 3)
+        where, message = rest.strip().split(": ", 1)
+        props, text = note.removeprefix("::error ").split("::", 1)
+        fields = dict(kv.split("=", 1) for kv in props.split(","))
+        assert (fields["file"], fields["line"], fields["col"]) == (file, line, col)
+        assert fields["title"].replace("%3A", ":").replace("%2C", ",").replace("%25", "%") == where
+        assert text.replace("%0A", "\n").replace("%25", "%") == message
+
+
+def test_annotation_escapes_what_github_would_read_as_syntax():
+    from shandong.check import annotations
+
+    p = Problem("data/a,b.yaml", 3, 4, "task 1 › text", "50% done:\nnext, then")
+    (note,) = annotations([p])
+    assert note == "::error file=data/a%2Cb.yaml,line=3,col=4,title=task 1 › text::50%25 done:%0Anext, then"

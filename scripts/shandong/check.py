@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
+import os
 import re
 import sys
 from collections import Counter
@@ -907,6 +908,30 @@ def load_checked(data_dir: Path = DATA):
     return build_model(docs)
 
 
+def _gh_escape(text: str, prop: bool = False) -> str:
+    """Escape a value for a GitHub workflow command (its ``%``, line breaks, and in properties ``:`` and ``,``)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def annotations(problems: list[Problem], warned: list[Problem] = ()) -> list[str]:
+    """Each problem as a GitHub workflow command, which GitHub shows on that line of the pull request's files."""
+    out = []
+    for level, group in (("error", problems), ("warning", warned)):
+        for p in sorted(group):
+            out.append(f"::{level} file={_gh_escape(p.file, True)},line={p.line},col={p.col},"
+                       f"title={_gh_escape(p.where, True)}::{_gh_escape(p.message)}")
+    return out
+
+
+def annotate(problems: list[Problem], warned: list[Problem] = ()) -> None:
+    """In GitHub Actions (``GITHUB_ACTIONS=true``), also print the annotations (editors on the web editor
+    see each message on the changed line of the pull request, without opening the log)."""
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        for line in annotations(problems, warned):
+            print(line)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     data_dir = Path(argv[0]) if argv else DATA
@@ -914,9 +939,11 @@ def main(argv: list[str] | None = None) -> int:
     warned = [] if problems else warnings(docs)  # the errors first: a broken file makes false warnings
     if problems:
         print(report(problems, warned))
+        annotate(problems, warned)
         return 1
     for w in warned:
         print(w)
+    annotate([], warned)
     d = {k: v.data for k, v in docs.items()}
     print(f"data OK: {len(d['tasks']['tasks'])} tasks, {len(d['measures']['measures'])} measures, "
           f"{len(d['agencies']['agencies'])} agencies, {len(d['themes']['themes'])} themes; {_count([], warned)}")
