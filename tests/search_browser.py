@@ -33,7 +33,7 @@ CAPTURE = """(() => {
 # Material's worker protocol (integrations/search/worker/message): 2 = query, 3 = result.
 # A result is a list of groups, one per page, best first; a page is its group's article.
 QUERY_ALL = """async queries => {
-  const worker = window.__dsSearch.worker, out = {};
+  const worker = window.__dsSearch.worker, out = {}, tagged = [];
   for (const q of queries) {
     const result = await new Promise(resolve => {
       const on = e => { if (e.data.type === 3) { worker.removeEventListener("message", on); resolve(e.data.data); } };
@@ -41,10 +41,15 @@ QUERY_ALL = """async queries => {
       worker.postMessage({type: 2, data: q});
     });
     out[q] = result.items.map(group => (group.find(d => !d.location.includes("#")) || group[0]).location.split("#")[0]);
-    out[q].tags = result.items.some(group => group.some(d => d.tags && d.tags.length));
+    if (result.items.some(group => group.some(d => d.tags && d.tags.length))) tagged.push(q);
   }
-  return out;
+  return [out, tagged];
 }"""
+
+
+class Results(dict):
+    """query -> result pages; ``tagged``: the queries whose results carried tags."""
+    tagged: list[str]
 
 
 class Searcher:
@@ -54,9 +59,12 @@ class Searcher:
 
     def worker(self, queries: list[str]) -> dict[str, list[str]]:
         """query -> result pages (site-relative URLs, best first) from the page's own search worker."""
-        out = {}
+        out = Results()
+        out.tagged = []
         for k in range(0, len(queries), 200):
-            out.update(self.page.evaluate(QUERY_ALL, queries[k:k + 200]))
+            pages, tagged = self.page.evaluate(QUERY_ALL, queries[k:k + 200])
+            out.update(pages)
+            out.tagged += tagged
         return out
 
     def typed(self, query: str) -> list[str]:
