@@ -92,7 +92,7 @@ def build(model) -> list[Query]:
     # Agencies. A spelling shared by two units (none today) would be ambiguous: left out.
     spellings: dict[str, set[str]] = {}
     for a in model.agencies.values():
-        for kind, forms in agency_forms(a).items():
+        for forms in agency_forms(a).values():
             for f in forms:
                 spellings.setdefault(f, set()).add(a.url)
     for a in model.agencies.values():
@@ -107,7 +107,7 @@ def build(model) -> list[Query]:
     phrase_freq: Counter = Counter()
     phrases_of = {}
     for u, ws in words_of.items():
-        ps = [a + b for a, b in zip(ws, ws[1:]) if WORD.fullmatch(a) and WORD.fullmatch(b) and 4 <= len(a + b) <= 8]
+        ps = [a + b for a, b in zip(ws, ws[1:], strict=False) if WORD.fullmatch(a) and WORD.fullmatch(b) and 4 <= len(a + b) <= 8]
         phrases_of[u] = list(dict.fromkeys(ps))
         phrase_freq.update(set(phrases_of[u]))
     for i in items:

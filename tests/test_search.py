@@ -13,8 +13,6 @@ Nothing runs at import time: the model, jieba and the browser are loaded by fixt
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from shandong import ROOT, jieba_dict
@@ -82,7 +80,7 @@ def test_editorial_abbreviations_are_no_spellings_of_the_documents(model):
 
 def test_variants_map_traditional_characters_of_the_site_to_simplified(model):
     table = jieba_dict.variants(model, extra="病历区块链")
-    assert {c: table.get(c) for c in "電門區塊鏈歷數據"} == dict(zip("電門區塊鏈歷數據", "电门区块链历数据"))
+    assert {c: table.get(c) for c in "電門區塊鏈歷數據"} == dict(zip("電門區塊鏈歷數據", "电门区块链历数据", strict=True))
     assert all(len(k) == 1 and len(v) == 1 and k != v for k, v in table.items())
     assert "门" not in table and "a" not in table  # simplified characters and ASCII map to nothing
 
@@ -234,3 +232,84 @@ def test_what_a_first_search_costs(search, request):
     zipped = {u: len(gzip.compress((root / u).read_bytes(), 9)) for u in fetched}
     _say(request, "a first search fetches: " + ", ".join(f"{u} {n:,} B ({zipped[u]:,} B gzipped)" for u, n in fetched.items())
          + f"; total {sum(fetched.values()):,} B ({sum(zipped.values()):,} B gzipped)")
+
+
+# --- the worker's own logic, in Node (fast; no site, no browser) ---------------------------------
+
+WORKER = ROOT / "docs" / "assets" / "search" / "worker.js"
+DRIVER = r"""
+const fs = require("fs"), vm = require("vm");
+const [index, variants, queries] = JSON.parse(fs.readFileSync(0, "utf8"));
+const out = [];
+let listener;
+const ctx = {addEventListener: (type, fn) => { listener = fn }, postMessage: m => out.push(m), console, URL,
+             fetch: async () => ({ok: true, json: async () => variants}), self: {location: {href: "http://h/assets/search/worker.js"}}};
+vm.createContext(ctx);
+vm.runInContext(fs.readFileSync(process.argv[1], "utf8"), ctx);
+(async () => {
+  await listener({data: {type: 0, data: index}});
+  for (const q of queries) await listener({data: {type: 2, data: q}});
+  const probe = "<p>\u200b電子<b>病歷</b>　ＡＰＰ &amp; 5G\u200b基站</p>";
+  out.push({plain: vm.runInContext("plain", ctx)(probe), slow: vm.runInContext("normChars", ctx)(probe, "html")[0]});
+  console.log(JSON.stringify(out));
+})();
+"""
+
+# A fixture index in the shape of Material's search_index.json (not the real data).
+INDEX = {"config": {}, "docs": [
+    {"location": "agencies/a/", "title": "山东省甲乙厅（省甲乙厅）", "text": "<p>省甲乙厅 负责 数字​校园</p>", "tags": ["省甲乙厅", "甲乙厅", "甲厅"], "boost": 2},
+    {"location": "agencies/a/#items", "title": "牵头", "text": "行动措施 1.1", "tags": ["省甲乙厅", "甲乙厅", "甲厅"], "boost": 2},
+    {"location": "measures/m1/", "title": "行动措施 1.1", "text": "<p>建设​数字​校园，新建​5G​基站​4万个，打造“沃土行动”。</p><p>省甲乙厅</p>", "boost": 3},
+    {"location": "measures/m2/", "title": "行动措施 1.2", "text": "<p>推广​电子​病历​和​区块链​应用，APP​服务。</p>", "boost": 3},
+    {"location": "", "title": "首页", "text": "<p>数字山东</p>"},
+]}
+VARIANTS = {"電": "电", "歷": "历", "區": "区", "塊": "块", "鏈": "链"}
+
+
+@pytest.fixture(scope="module")
+def worker_run():
+    import json
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed (make test installs it with npm)")
+
+    def run(queries: list[str]) -> tuple[dict[str, dict], dict]:
+        proc = subprocess.run([node, "-e", DRIVER, str(WORKER)], input=json.dumps([INDEX, VARIANTS, queries]),
+                              capture_output=True, text=True, check=True, timeout=60)
+        *messages, probe = json.loads(proc.stdout)
+        assert messages[0] == {"type": 1}  # ready
+        return dict(zip(queries, (m["data"] for m in messages[1:]), strict=True)), probe
+
+    return run
+
+
+def pages(result: dict) -> list[str]:
+    return [next(d["location"] for d in group if "#" not in d["location"]) for group in result["items"]]
+
+
+def test_worker_matches_any_part_of_the_text_however_written(worker_run):
+    queries = ["数字校园", "5G基站", "５Ｇ基站", "4万个", "“沃土行动”", '"沃土行动"', "電子病歷", "區塊鏈", "app", "APP服务",
+               "数字校园 4万个", "甲厅", "甲乙厅", "省甲乙厅", "沃土行为", "没有的词"]
+    results, _ = worker_run(queries)
+    got = {q: pages(r) for q, r in results.items()}
+    assert sorted(got["数字校园"]) == ["agencies/a/", "measures/m1/"]  # across the index's word breaks
+    for q in ["5G基站", "５Ｇ基站", "4万个", "“沃土行动”", '"沃土行动"', "数字校园 4万个"]:
+        assert got[q] == ["measures/m1/"], q
+    for q in ["電子病歷", "區塊鏈", "app", "APP服务"]:
+        assert got[q] == ["measures/m2/"], q
+    for q in ["甲厅", "甲乙厅", "省甲乙厅"]:  # a key equal to the query puts the page first
+        assert got[q][0] == "agencies/a/", q
+    assert got["沃土行为"][0] == "measures/m1/"  # a slip: most character pairs still match
+    assert got["没有的词"] == []
+
+
+def test_worker_sends_back_no_keys_and_marks_matches_outside_tags(worker_run):
+    results, probe = worker_run(["5G基站", "省甲乙厅"])
+    docs = [d for r in results.values() for group in r["items"] for d in group]
+    assert docs and not any("tags" in d for d in docs)
+    m1 = next(d for d in results["5G基站"]["items"][0] if d["location"] == "measures/m1/")
+    assert "<mark>5G\u200b基站</mark>" in m1["text"]
+    assert probe["plain"] == probe["slow"] == "电子病历app&amp;5g基站"
