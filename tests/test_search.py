@@ -195,7 +195,7 @@ def _containing(model, query: str) -> set[str]:
 
 @pytest.mark.browser
 @pytest.mark.build
-def test_typed_queries_find_their_pages_and_show_no_tags(search, model, request):
+def test_typed_queries_find_their_pages_and_show_no_tags(search, model, measured, request):
     lines = []
     for q in TYPED:
         want = _containing(model, q)
@@ -205,6 +205,11 @@ def test_typed_queries_find_their_pages_and_show_no_tags(search, model, request)
         assert got == search.worker([q])[q], q  # the box shows what the worker returns
         lines.append(f"  {q}: {len(got)} pages, first {got[0]}")
         assert search.shown_tags() == [], q
+    # A sample of the query set: the box shows what the worker returned for the whole set.
+    queries, results, _ = measured
+    for q in queries[::60]:
+        assert search.typed(q.text) == results[q.text], q
+        assert search.shown_tags() == [], q.text
     # Not in the documents as written, but a reader's query all the same: something comes back.
     for q in ["互联网+医保", "数字山东规划", "智慧校圆"]:
         assert search.typed(q), q
