@@ -18,12 +18,10 @@ any part of its text, however jieba cut it. What the text does not hold comes fr
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from .model import Agency, Item, Model
 
 QUOTED = re.compile(r"“([^”]{2,8})”")  # short quoted key terms: “一次办好”, “爱山东”
-HAN = re.compile(r"[\u4e00-\u9fff]+")
 FREQ = 200000  # high enough to keep each entry whole against jieba's own dictionary
 
 
@@ -101,33 +99,6 @@ def variants(model: Model, extra: str = "") -> dict[str, str]:
         if s != c and len(s) == 1 and (s in used or c in used):
             out[c] = s
     return out
-
-
-@cache
-def _stock():
-    """jieba with its own dictionary only: the words a reader would type.
-
-    Loading jieba's dictionary costs ~0.5 s; Material's search loads it too, into jieba's
-    default tokenizer, and then adds our user dictionary to it. So while the default tokenizer
-    is not loaded yet (the hook calls this in on_config, before the search plugin's), load it
-    once and give this tokenizer a copy of its words, taken before any user word is added."""
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    if not jieba.dt.initialized:
-        jieba.dt.initialize()
-        tokenizer.FREQ, tokenizer.total, tokenizer.initialized = dict(jieba.dt.FREQ), jieba.dt.total, True
-    else:  # the default tokenizer may hold user words already: load the dictionary afresh
-        tokenizer.initialize()
-    return tokenizer
-
-
-def prepare() -> None:
-    """Load the stock tokenizer now (see ``_stock``): call before anything adds words to jieba."""
-    _stock()
 
 
 def dictionary(model: Model) -> str:

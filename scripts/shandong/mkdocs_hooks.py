@@ -31,7 +31,6 @@ def on_config(config):
         model = get_model()
     except DataError as exc:
         raise PluginError(f"the data has problems; fix them (make check lists them):\n{exc}") from None
-    jieba_dict.prepare()  # one load of jieba's dictionary, shared with the search plugin (see _stock)
     path = ROOT / "build" / "jieba_user_dict.txt"
     path.parent.mkdir(parents=True, exist_ok=True)
     text = jieba_dict.dictionary(model)
