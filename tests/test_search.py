@@ -319,3 +319,28 @@ def test_worker_sends_back_no_keys_and_marks_matches_outside_tags(worker_run):
     m1 = next(d for d in results["5G基站"]["items"][0] if d["location"] == "measures/m1/")
     assert "<mark>5G\u200b基站</mark>" in m1["text"]
     assert probe["plain"] == probe["slow"] == "电子病历app&amp;5g基站"
+
+
+@pytest.mark.browser
+@pytest.mark.build
+@pytest.mark.parametrize("query", ["互联网+医疗", "“沃土行动”", "區塊鏈", "5G基站"])
+def test_a_result_opens_its_page_with_the_query_highlighted(search, query):
+    """Enter opens the best result; Material's highlighter marks the query on that page (?h=…)."""
+    errors = []
+    page = search.page
+
+    def on_error(error):
+        errors.append(error)
+
+    page.on("pageerror", on_error)
+    try:
+        first = search.typed(query)[0]
+        search.box.press("Enter")
+        page.wait_for_url(f"{search.base}{first}?h=*")
+        page.wait_for_selector("article mark")
+        assert errors == []
+    finally:
+        page.remove_listener("pageerror", on_error)
+        page.goto(search.base)
+        search.box.focus()
+        page.wait_for_function("window.__dsSearch.ready")
