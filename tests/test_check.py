@@ -168,7 +168,7 @@ RULE_LINES = {
     "measure without a role": "data/action-2020/measures.yaml:95:5: measure m2-3: none of the allowed forms matches (expected at least one of lead, support, responsible)",
     "missing field": "data/action-2020/measures.yaml:89:5: measure m2-5: missing field 'attribution' (expected the document's text, verbatim",
     "missing field in a record": "data/themes.yaml:9:5: theme government: missing field 'description_en' (expected a short description in English)",
-    "unknown field": "data/agencies.yaml:61:5: agency zibo: unknown field 'alias' (expected one of: id, name, short, en, kind, aliases, note); did you mean 'aliases'?",
+    "unknown field": "data/agencies.yaml:61:5: agency zibo: unknown field 'alias' (expected one of: id, name, short, en, kind, aliases, search_aliases, note); did you mean 'aliases'?",
     "wrong type: text for a number": "data/plan/tasks.yaml:56:13: task 8 › number: '8' is text (expected the task's number in the document (序号), a whole number from 1)",
     "wrong type: text for a list": "data/agencies.yaml:68:14: agency transport › aliases: '省交通运输厅' is text (expected a list)",
     "bad enum": "data/agencies.yaml:60:11: agency zibo › kind: 'city-goverment' is not allowed (expected one of: provincial-department, party-committee-office, city-government, central-branch, collective); did you mean 'city-government'?",

@@ -1,29 +1,27 @@
-"""Chinese search: the jieba user dictionary and the search keys of pages, from the data.
+"""Chinese search: the search keys of pages, the traditional → simplified table, and the jieba
+user dictionary, all from the data.
 
-How Material (9.8) searches Chinese: at build time jieba cuts each page's text into
-words; in the browser the query is cut greedily into the longest words of the
-index's own vocabulary, never taking a word that reaches the query's last
-character, and each piece is matched as a word prefix (``search`` in Material's
-search worker). Two consequences, both measured in tests/test_search.py:
+The site's search (docs/assets/search/worker.js, started in place of Material's lunr worker by
+overrides/partials/search.html) matches the query against the text of the pages themselves, after
+normalising both (NFKC, lower case, traditional → simplified, no spaces): so a page is found by
+any part of its text, however jieba cut it. What the text does not hold comes from here:
 
-- jieba's own dictionary splits agency names (省工业和信息化厅 → 省 / 工业 / 和 /
-  信息化 / 厅); the user dictionary keeps every name and quoted key term whole, so
-  that a page holds the name as one word;
-- a query equal to a whole word can only match it through a prefix that is itself
-  a word of the index: 省民政厅 is cut into 省 + 民政 if 民政 is a word somewhere,
-  else into just 省, which matches every agency. So each page carries, as search
-  keys (Material's ``tags`` field, indexed but not shown), the whole words minus
-  their last character (省民政, 山东省民政), which the query then uses as its piece.
+- search keys of an agency's page (Material's ``tags`` field of the search index; the worker uses
+  them and never sends them back, so readers never see them): its names, the short forms readers
+  make of them (大数据局, 科技厅, 网信办) and the registry's editorial ``search_aliases`` (工信厅, 发改委).
+  A query equal to a key puts that page first;
+- ``variants``: OpenCC's traditional → simplified table, for the characters the site uses
+  (``assets/search/variants.json``), so that 電子病歷 finds 电子病历;
+- the jieba user dictionary (names and quoted key terms kept whole) for Material's search plugin,
+  which still segments the index text at build time.
 """
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from .model import Agency, Item, Model
 
 QUOTED = re.compile(r"“([^”]{2,8})”")  # short quoted key terms: “一次办好”, “爱山东”
-HAN = re.compile(r"[\u4e00-\u9fff]+")
 FREQ = 200000  # high enough to keep each entry whole against jieba's own dictionary
 
 
@@ -45,50 +43,73 @@ def spellings(a: Agency) -> list[str]:
     return list(dict.fromkeys([a.name, a.short, *a.aliases]))
 
 
-def keys(words: list[str]) -> list[str]:
-    """Search keys for a page holding these whole words: each word minus its last character."""
-    return list(dict.fromkeys(w[:-1] for w in words if len(w) >= 3))
+# What readers leave off the front of a provincial unit's name: 山东省大数据局 → 大数据局,
+# 省委网信办 → 网信办 (longest first).
+PREFIXES = ("中共山东省委", "山东省", "省委", "省")
+SHORTENED_KINDS = ("provincial-department", "party-committee-office")
+
+
+def shortened(name: str) -> str | None:
+    """The name without the province's prefix, if at least two characters are left."""
+    for prefix in PREFIXES:
+        if name.startswith(prefix):
+            return name[len(prefix):] if len(name) - len(prefix) >= 2 else None
+    return None
 
 
 def agency_keys(a: Agency) -> list[str]:
-    return keys(spellings(a))
+    """The search keys of an agency's page: every spelling, shortened forms, editorial abbreviations."""
+    names = spellings(a)
+    short = [s for s in map(shortened, names) if s] if a.kind in SHORTENED_KINDS else []
+    return list(dict.fromkeys([*names, *short, *a.search_aliases]))
 
 
 def item_keys(item: Item) -> list[str]:
-    """Prefix keys of the item's words (so a query of the word can use them), and the
-    words inside its whole key terms (which jieba would otherwise never cut out)."""
-    whole = QUOTED.findall(item.text)
-    words = [w for w in _stock().lcut(item.text, HMM=False) if HAN.fullmatch(w) and len(w) >= 2]
-    inner = [w for term in whole for w in _stock().lcut(term, HMM=False) if HAN.fullmatch(w) and len(w) >= 2 and w != term]
-    return list(dict.fromkeys(keys(whole + words) + inner))
+    """Task and measure pages need no keys: the search matches any part of their text."""
+    return []
 
 
-@cache
-def _stock():
-    """jieba with its own dictionary only: the words a reader would type.
-
-    Loading jieba's dictionary costs ~0.5 s; Material's search loads it too, into jieba's
-    default tokenizer, and then adds our user dictionary to it. So while the default tokenizer
-    is not loaded yet (the hook calls this in on_config, before the search plugin's), load it
-    once and give this tokenizer a copy of its words, taken before any user word is added."""
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    if not jieba.dt.initialized:
-        jieba.dt.initialize()
-        tokenizer.FREQ, tokenizer.total, tokenizer.initialized = dict(jieba.dt.FREQ), jieba.dt.total, True
-    else:  # the default tokenizer may hold user words already: load the dictionary afresh
-        tokenizer.initialize()
-    return tokenizer
+def site_text(model: Model) -> str:
+    """Every string of the data that pages show (for the characters of the variants table)."""
+    parts = [model.preamble]
+    for a in model.agencies.values():
+        parts += [*spellings(a), *a.search_aliases]
+    for t in model.themes.values():
+        parts += [t.name, t.description]
+    for i in model.items:
+        parts += [i.text, i.units_as_written, i.deadline_as_written or "", i.title]
+        parts += [t.text for t in i.targets]
+    for sec in model.sections:
+        parts += [sec.heading, *(sub.heading for sub in sec.subsections)]
+    return "".join(parts)
 
 
-def prepare() -> None:
-    """Load the stock tokenizer now (see ``_stock``): call before anything adds words to jieba."""
-    _stock()
+def variants(model: Model, extra: str = "") -> dict[str, str]:
+    """Traditional character → simplified (OpenCC t2s, one character at a time), for the
+    simplified characters the site's text uses; plus the site's own traditional characters
+    (省政府各部門), which the worker normalises like a reader's."""
+    import opencc
+
+    t2s = opencc.OpenCC("t2s")
+    used = set(site_text(model) + extra)
+    out = {}
+    for code in range(0x3400, 0xA000):
+        c = chr(code)
+        s = t2s.convert(c)
+        if s != c and len(s) == 1 and (s in used or c in used):
+            out[c] = s
+    return out
 
 
 def dictionary(model: Model) -> str:
     return "".join(f"{w} {FREQ}\n" for w in terms(model))
+
+
+def variants_json(model: Model, folders: list) -> str:
+    """``variants`` as JSON, for the characters of the data and of the pages' sources in folders."""
+    import json
+    from pathlib import Path
+
+    extra = "".join(p.read_text(encoding="utf-8") for f in folders for p in sorted(Path(f).rglob("*"))
+                    if p.suffix in (".md", ".j2"))
+    return json.dumps(variants(model, extra), ensure_ascii=False, separators=(",", ":"), sort_keys=True)

@@ -3,7 +3,8 @@
 - on_config: check the data (the build stops with every problem listed) and point
   Material's search at a jieba user dictionary generated from the data;
 - on_files: add the generated pages (agencies, themes, tasks, measures) as virtual files,
-  with links to their records in the repository (``extra.repository``; also sets edit_uri);
+  with links to their records in the repository (``extra.repository``; also sets edit_uri),
+  and the search worker's table of traditional characters (assets/search/variants.json);
 - on_page_markdown: refuse Jinja in generated pages (they carry ``render_macros: false``).
 """
 from __future__ import annotations
@@ -30,7 +31,6 @@ def on_config(config):
         model = get_model()
     except DataError as exc:
         raise PluginError(f"the data has problems; fix them (make check lists them):\n{exc}") from None
-    jieba_dict.prepare()  # one load of jieba's dictionary, shared with the search plugin (see _stock)
     path = ROOT / "build" / "jieba_user_dict.txt"
     path.parent.mkdir(parents=True, exist_ok=True)
     text = jieba_dict.dictionary(model)
@@ -58,6 +58,9 @@ def on_files(files: Files, config) -> Files:
         if files.get_file_from_path(src_uri) is not None:
             raise PluginError(f"docs/{src_uri} would hide a generated page: remove it")
         files.append(File.generated(config, src_uri, content=content))
+    # The search worker's traditional → simplified table (docs/assets/search/worker.js).
+    files.append(File.generated(config, "assets/search/variants.json",
+                                content=jieba_dict.variants_json(model, [Path(config.docs_dir), ROOT / "templates"])))
     # Briefs (HTML + PDF) and downloads, generated outside docs/ and copied into the site.
     folder = artifacts(config.site_url or "")
     for sub in PUBLISHED:

@@ -61,6 +61,7 @@ class Agency:
     aliases: list[str]
     note: str | None
     line: int
+    search_aliases: list[str] = field(default_factory=list)  # editorial abbreviations, search only
 
     @property
     def url(self) -> str:
@@ -345,7 +346,7 @@ def build_model(docs: dict[str, Document]) -> Model:
     a, th, t, m = (docs[k].data for k in ("agencies", "themes", "tasks", "measures"))
     agencies = {
         r["id"]: Agency(r["id"], r["name"], r["short"], r["en"], r["kind"], list(r["aliases"]), r.get("note"),
-                        docs["agencies"].where(("agencies", i))[0])
+                        docs["agencies"].where(("agencies", i))[0], list(r.get("search_aliases", [])))
         for i, r in enumerate(a["agencies"])
     }
     themes = {r["id"]: Theme(r["id"], r["name"], r["en"], r["description"], r["description_en"]) for r in th["themes"]}
