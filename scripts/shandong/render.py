@@ -122,7 +122,8 @@ def theme_chart(model: Model, tid: str) -> dict:
     from . import charts
 
     return {"name": f"theme-units-{tid}", "title": f"{model.themes[tid].name}：主要责任单位",
-            "svg": Markup(charts.theme_units_svg(model, tid)), "table": charts.theme_units_table(model, tid)}
+            "svg": Markup(charts.theme_units_svg(model, tid)), "svg_narrow": Markup(charts.theme_units_narrow_svg(model, tid)),
+            "table": charts.theme_units_table(model, tid)}
 
 
 def pages(model: Model, repo: Repo | None = None) -> dict[str, str]:
