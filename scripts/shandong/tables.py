@@ -11,8 +11,10 @@ from html import escape
 
 from markupsafe import Markup
 
-from .model import KIND_NAMES, ROLE_NAMES, Item, Model
+from .model import KIND_NAMES, ROLE_NAMES, STATES, Item, Model
 
+DUE = {"passed": "期限已过", "upcoming": "期限未到或持续推进"}
+REPORTED = {"reported": "已报告进展", "unreported": "未报告进展"}
 ITEM_KINDS = {"task": "重点任务（规划分工）", "measure": "行动措施（2020行动方案）"}
 
 
@@ -34,11 +36,9 @@ def item_filters(item: Item) -> dict[str, object]:
         "kind": item.kind, "theme": item.theme, "year": year_key(item),
         "role": sorted(item.roles), "unit": list(dict.fromkeys(item.units())),
     }
-    state = getattr(item, "state", None)  # progress (issue 11), once the model has it
-    if state is not None:
-        values["state"] = state
-        values["reported"] = "reported" if getattr(item, "current", None) is not None else "unreported"
-        values["due"] = "passed" if item.deadline_passed else "upcoming"
+    values["state"] = item.state  # progress (data/progress.yaml)
+    values["reported"] = "reported" if item.current is not None else "unreported"
+    values["due"] = "passed" if item.deadline_passed else "upcoming"
     return values
 
 
@@ -88,6 +88,15 @@ def options(model: Model, name: str, items: list[Item] | None = None) -> list[tu
         if any(not x.deadline_year for x in items):
             out.append(("ongoing", "持续推进（无年份）"))
         return out
+    if name == "state":
+        present = {x.state for x in items}
+        return [(k, v[0]) for k, v in STATES.items() if k in present]
+    if name == "due":
+        present = {"passed" if x.deadline_passed else "upcoming" for x in items}
+        return [(k, v) for k, v in DUE.items() if k in present]
+    if name == "reported":
+        present = {"reported" if x.current is not None else "unreported" for x in items}
+        return [(k, v) for k, v in REPORTED.items() if k in present]
     if name == "unit":
         present = {u for x in items for u in x.units()}
         groups: dict[str, list[tuple[str, str]]] = {}
@@ -105,5 +114,13 @@ def neighbours(model: Model, item: Item) -> tuple[Item | None, Item | None]:
     return (seq[at - 1] if at > 0 else None, seq[at + 1] if at + 1 < len(seq) else None)
 
 
-GLOBALS = {"neighbours": neighbours, "item_row": item_row, "agency_row": agency_row, "filter_options": options,
+def state_name(item: Item) -> str:
+    return STATES[item.state][0]
+
+
+def state_sort(item: Item) -> int:
+    return list(STATES).index(item.state)
+
+
+GLOBALS = {"neighbours": neighbours, "state_name": state_name, "state_sort": state_sort, "item_row": item_row, "agency_row": agency_row, "filter_options": options,
            "sort_key": sort_key, "deadline_key": deadline_key, "year_key": year_key}
