@@ -216,20 +216,25 @@ def test_agency_index_filters_and_sorting_with_the_keyboard(browser, site_url):
 
 @pytest.mark.browser
 @pytest.mark.build
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("url", ["agencies/", "deadlines/", "targets/", "themes/economy/"])
-def test_filter_controls_are_labelled_and_pass_axe(browser, site_url, url):
+def test_filter_controls_are_labelled_and_pass_axe(browser, site_url, url, scheme):
     axe = AXE_JS.read_text(encoding="utf-8")
-    with watched_page(browser, viewport=PHONE, is_mobile=True) as (pg, watch):
+    with watched_page(browser, viewport=PHONE, is_mobile=True, color_scheme=scheme) as (pg, watch):
         pg.goto(site_url + url)
         form = pg.locator("form[data-ds-filters]")
         assert form.is_visible()
+        box = form.locator("details")
+        assert box.get_attribute("open") is None  # folded on a phone…
+        box.locator("summary").click()  # …and opened by a tap
+        assert form.locator("select").first.is_visible()
         for control in form.locator("select, input").all():
             cid = control.get_attribute("id")
             assert pg.locator(f"label[for='{cid}']").inner_text().strip(), cid
         pg.add_script_tag(content=axe)
         result = pg.evaluate("""async () => (await axe.run(['form[data-ds-filters]', 'article table[data-filter]'],
             {resultTypes: ['violations']})).violations.map(v => `${v.impact} ${v.id}: ${v.nodes.map(n => n.target).join(', ')}`)""")
-        print(f"\n/{url}: axe on the filters and tables: {result or 'nothing'}")
+        print(f"\n/{url} ({scheme}): axe on the filters and tables: {result or 'nothing'}")
         assert [v for v in result if v.split()[0] in ("serious", "critical")] == []
     assert watch.problems() == []
 

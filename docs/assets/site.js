@@ -42,21 +42,23 @@
    also works on a phone, where the headers give way to cards. Without JavaScript, and in print,
    every row shows. */
 (function () {
+  function sortable(t) {
+    t.dataset.sortable = "1";
+    t.querySelectorAll("thead th").forEach(function (th) {
+      th.setAttribute("title", "按此列排序");
+      th.addEventListener("keydown", function (e) {  // tablesort answers Enter; Space as for a button
+        if (e.key === " ") { e.preventDefault(); th.click(); }
+      });
+    });
+    return new Tablesort(t);
+  }
   function setup(form) {
     if (form.dataset.ready) return;
     form.dataset.ready = "1";
     const scope = form.closest("article") || document;
     const tables = Array.from(scope.querySelectorAll("table[data-filter]"));
     if (!tables.length || typeof Tablesort === "undefined") return;
-    const sorters = tables.map(function (t) {
-      t.querySelectorAll("thead th").forEach(function (th) {
-        th.setAttribute("title", "按此列排序");
-        th.addEventListener("keydown", function (e) {  // tablesort answers Enter; Space as for a button
-          if (e.key === " ") { e.preventDefault(); th.click(); }
-        });
-      });
-      return new Tablesort(t);
-    });
+    const sorters = tables.map(sortable);
     const rows = tables.flatMap(function (t) { return Array.from(t.tBodies[0].rows); });
     const original = new Map(tables.map(function (t) { return [t, Array.from(t.tBodies[0].rows)]; }));
     const status = form.querySelector(".ds-count");
@@ -120,10 +122,16 @@
         if (th) sort.value = th.cellIndex + ":" + (th.getAttribute("aria-sort") === "descending" ? "desc" : "asc");
       });
     });
+    const box = form.querySelector("details.ds-filter-box");  // open on a wide screen, folded on a phone
+    if (box && window.matchMedia("(min-width: 45em)").matches) box.open = true;
     form.hidden = false;
     apply();
   }
-  function init() { document.querySelectorAll("form[data-ds-filters]").forEach(setup); }
+  function init() {
+    document.querySelectorAll("form[data-ds-filters]").forEach(setup);
+    if (typeof Tablesort === "undefined") return;
+    document.querySelectorAll("table[data-filter]:not([data-sortable])").forEach(sortable);  // short tables: no filters
+  }
   if (typeof document$ !== "undefined") document$.subscribe(init);
   else document.addEventListener("DOMContentLoaded", init);
 })();
