@@ -298,3 +298,44 @@ def test_agency_pages_put_items_first_and_editing_links_last():
         edit = body.select_one(".ds-edit")
         if edit is not None:  # the repository's editing links close the page
             assert [el for el in edit.find_all_next(["h2", "h3", "table"]) if body in el.parents] == [], aid
+
+
+@pytest.mark.build
+def test_deadlines_page_runs_by_year_with_a_jump_list_and_tasks_before_measures():
+    doc = article(page(built_site(), "deadlines/"))
+    years = sorted({x.deadline_year for x in MODEL.items if x.deadline_year})
+    anchors = [f"y{y}" for y in years] + (["ongoing"] if any(not x.deadline_year for x in MODEL.items) else [])
+    assert [a["href"] for a in doc.select("nav.ds-years a")] == [f"#{a}" for a in anchors]
+    assert [h["id"] for h in doc.select("[data-filter-group] > h2")] == anchors
+    for anchor in anchors:
+        group = doc.select_one(f"h2#{anchor}").parent
+        shown = [a["href"].removeprefix("../") for a in group.select("tbody tr td:first-child a")]
+        year = None if anchor == "ongoing" else int(anchor[1:])
+        want = [x.url for x in MODEL.tasks if x.deadline_year == year] + [x.url for x in MODEL.measures if x.deadline_year == year]
+        assert shown == want, anchor
+
+
+PROGRESS_DATA = ROOT / "tests" / "fixtures" / "progress-data"
+
+
+@pytest.mark.browser
+@pytest.mark.build
+@pytest.mark.slow
+def test_deadlines_progress_filters_on_a_dataset_with_reports(browser):
+    """The fixture dataset with reports of every status (tests/fixtures/progress-data)."""
+    model = load_checked(PROGRESS_DATA)
+    assert model.reports
+    with serve(built_site(PROGRESS_DATA)) as base, watched_page(browser) as (pg, watch):
+        pg.goto(base + "deadlines/")
+        for name, value, keep in [
+            ("state", "completed", lambda x: x.state == "completed"),
+            ("state", "overdue-unreported", lambda x: x.state == "overdue-unreported"),
+            ("reported", "reported", lambda x: x.current is not None),
+            ("due", "passed", lambda x: x.deadline_passed),
+        ]:
+            pg.select_option(f"#ds-f-{name}", value)
+            want = sorted(x.url for x in model.items if keep(x))
+            assert want, (name, value)
+            assert sorted(h.removeprefix("../") for h in shown_keys(pg)) == want, (name, value)
+            pg.select_option(f"#ds-f-{name}", "")
+    assert watch.problems() == []
