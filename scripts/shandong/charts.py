@@ -465,6 +465,12 @@ NARROW = 350  # the width of every phone layout, px
 NFS = 11  # the smallest text of a phone layout, px
 
 
+def _narrow_label_w(labels: list[str]) -> float:
+    """The width of a phone layout's label column: as wide as the longest label, but at most 40% of
+    the chart (a longer name is cut at the chart's left edge; the table beside the chart has it whole)."""
+    return min(max([text_width(s, NFS) for s in labels] + [40]) + 8, NARROW * 0.4)
+
+
 def _narrow_legend(svg: _Svg, y: float, entries: list[tuple[str, str]], columns: int = 2) -> float:
     """Swatches with labels, ``columns`` to a row, from y; returns the y below the legend."""
     col_w = (NARROW - 10) / columns
@@ -544,7 +550,7 @@ def heatmap_narrow_svg(model: Model, limit: int | None = None, key: str = "chart
     """``heatmap_svg`` for a phone: narrower cells, the theme names in two staggered rows."""
     t = heatmap_table(model, limit)
     themes = list(model.themes)
-    label_w = max([text_width(r["unit"], NFS) for r in t.rows] + [40]) + 8
+    label_w = _narrow_label_w([r["unit"] for r in t.rows])
     total_w = 34
     cell_w = (NARROW - label_w - total_w - 2) / max(len(themes), 1)
     cell_h, top = 20, 44
@@ -577,7 +583,7 @@ def collaboration_narrow_svg(model: Model, top: int = 12, pairs: int = 8, key: s
     t = collaboration_table(model, top)
     ids = [r["unit_id"] for r in t.rows]
     short = {aid: model.agencies[aid].short for aid in model.agencies}
-    label_w = max([text_width(f"{r['no']} {r['unit']}", NFS) for r in t.rows] + [40]) + 8
+    label_w = _narrow_label_w([f"{r['no']} {r['unit']}" for r in t.rows])
     cell = min(24, (NARROW - label_w - 4) / max(len(ids), 1))
     top_y = 24
     strong = strongest_pairs(model, pairs)
@@ -623,7 +629,7 @@ def theme_units_narrow_svg(model: Model, tid: str, top: int = 12, key: str | Non
     key = key or f"chart-theme-units-{tid}-narrow"
     legend = [(colour(i), ROLE_LABELS.get(r, ROLE_NAMES[r][0])) for i, r in enumerate(ROLE_ORDER)]
     top_y = 14 + (len(legend) + 1) // 2 * 18 + 6
-    label_w = max([text_width(r["unit"], NFS) for r in t.rows] + [40]) + 8
+    label_w = _narrow_label_w([r["unit"] for r in t.rows])
     bar_w, row_h = NARROW - label_w - 34, 22
     vmax = max([r["total"] for r in t.rows] + [1])
     name = model.themes[tid].name
