@@ -16,7 +16,6 @@ from markdown import Extension, util
 from markdown.treeprocessors import Treeprocessor
 
 
-
 class CardLabels(Treeprocessor):
     def _text(self, el: ET.Element) -> str:
         """The text of a header cell, with stashed entities and inline HTML restored as text."""
