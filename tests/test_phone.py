@@ -275,6 +275,9 @@ def test_item_pages_have_a_path_back_and_previous_next_in_their_document():
             assert names == want + [item.title], item.url
             here = "/" + item.url
             assert urljoin(here, crumbs.select("a")[0]["href"]) == f"/themes/{theme.id}/"
+            role = "task" if item.kind == "task" else ("lead" if item.roles.get("lead") else "responsible")
+            units = [urljoin(here, a["href"]) for a in crumbs.select(".ds-crumb-units a")]
+            assert units == [f"/agencies/{u}/" for u in item.roles.get(role, [])], item.url
             pager = doc.select_one("nav.ds-pager")
             links = {a.get_text(strip=True): a["href"] for a in pager.select("a")}
             if n > 0:
