@@ -1,13 +1,15 @@
 """Charts of the model as plain SVG strings: no JavaScript, no chart library.
 
 Each chart has two functions, ``<name>_svg(model, ...) -> str`` and ``<name>_table(model, ...) -> ChartTable``
-(the numbers behind it, for a table beside the chart). ``CHARTS`` lists them; ``render_all`` renders every one.
+(the numbers behind it, for a table beside the chart; templates/partials/chart.md.j2 renders it). ``CHARTS`` lists
+them, ``NARROW_CHARTS`` their phone layouts (``NARROW`` px wide, no text under ``NFS`` px).
 
 Every SVG: ``role="img"`` and ``aria-labelledby`` pointing at its ``<title>`` and ``<desc>``; numbers
 shown as text and also carried in ``data-*`` attributes; colours are CSS custom properties with
 fallbacks (``--chart-1`` … ``--chart-5``, ``--chart-heat``) and text is ``currentColor``, so
 the page's palette (light or dark) applies when the SVG is inlined; every text from the data is
-XML-escaped. Widths of Chinese text are estimated (CJK = 1 em, Latin ≈ 0.55 em).
+XML-escaped. Text is ``FS`` (13) px at most, 11 px at least; its width is estimated by ``text_width``
+(CJK = 1 em, other characters 0.58 em).
 """
 from __future__ import annotations
 
@@ -45,20 +47,13 @@ def text_width(text: str, size: float = FS) -> float:
 
 @dataclass
 class ChartTable:
-    """The data behind a chart: ``columns`` as (key, header), ``rows`` as dicts keyed by column key."""
+    """The data behind a chart: ``columns`` as (key, header), ``rows`` as dicts keyed by column key.
+    The site shows it as a table beside the chart: templates/partials/chart.md.j2."""
 
     caption: str
     columns: list[tuple[str, str]]
     rows: list[dict] = field(default_factory=list)
 
-    def markdown(self) -> str:
-        """A Markdown table (cells HTML-escaped, pipes escaped) for a MkDocs page."""
-        def cell(v) -> str:
-            return esc("" if v is None else v).replace("|", "&#124;")
-        lines = ["| " + " | ".join(cell(h) for _, h in self.columns) + " |",
-                 "|" + "|".join("---" if i == 0 else "--:" for i in range(len(self.columns))) + "|"]
-        lines += ["| " + " | ".join(cell(r.get(k)) for k, _ in self.columns) + " |" for r in self.rows]
-        return "\n".join(lines)
 
 
 class _Svg:
@@ -138,6 +133,13 @@ def theme_roles_table(model: Model) -> ChartTable:
     return ChartTable("各主题的任务、措施与分工（按角色）", cols, rows)
 
 
+def _theme_roles_desc(t: ChartTable) -> str:
+    return ("每个主题一行。条形按角色分段，数值为“单位×任务/措施”的分工次数（一项措施有三个单位即计三次）；"
+            "另注该主题的任务数与措施数。" + "；".join(
+                f"{r['theme']}：任务 {r['tasks']} 项、措施 {r['measures']} 项，分工 {r['assignments']} 次（"
+                + "、".join(f"{ROLE_NAMES[k][0]} {r[k]}" for k in ROLE_ORDER if r[k]) + "）" for r in t.rows) + "。")
+
+
 def theme_roles_svg(model: Model, key: str = "chart-theme-roles") -> str:
     """Horizontal stacked bars: per theme, unit assignments by role; item counts beside each bar."""
     t = theme_roles_table(model)
@@ -147,11 +149,7 @@ def theme_roles_svg(model: Model, key: str = "chart-theme-roles") -> str:
     width = label_w + bar_w + note_w + 20
     height = top + row_h * len(t.rows) + 40
     total_max = max([r["assignments"] for r in t.rows] + [1])
-    desc = ("每个主题一行。条形按角色分段，数值为“单位×任务/措施”的分工次数（一项措施有三个单位即计三次）；"
-            "右侧为该主题的任务数与措施数。" + "；".join(
-                f"{r['theme']}：任务 {r['tasks']} 项、措施 {r['measures']} 项，分工 {r['assignments']} 次（"
-                + "、".join(f"{ROLE_NAMES[k][0]} {r[k]}" for k in ROLE_ORDER if r[k]) + "）" for r in t.rows) + "。")
-    svg = _Svg(key, "各主题的任务、措施与分工角色", desc, width, height)
+    svg = _Svg(key, "各主题的任务、措施与分工角色", _theme_roles_desc(t), width, height)
     _legend(svg, label_w, 22, [(colour(i), ROLE_LABELS.get(r, ROLE_NAMES[r][0])) for i, r in enumerate(ROLE_ORDER)])
     scale = bar_w / total_max
     for j, r in enumerate(t.rows):
@@ -198,6 +196,15 @@ def deadlines_table(model: Model) -> ChartTable:
     return ChartTable("任务与措施的期限：按年份和类型", cols, rows)
 
 
+def _deadlines_desc(model: Model, t: ChartTable) -> str:
+    parts = [f"{r['year_label']} {r['total']} 项（" + "、".join(f"{DEADLINE_KINDS[k][0]} {r[k]}" for k in DEADLINE_KINDS if r[k]) + "）"
+             for r in t.rows if r["total"]]
+    period = model.documents.get("plan", {}).get("period") or {}
+    span = f"（《规划》期 {period['start']}–{period['end']} 年）" if period.get("start") and period.get("end") else ""
+    return (f"每列为一个期限年份{span}，“持续推进”一列为没有年份的任务；按期限类型分段，数值为任务与措施的项数。"
+            + "；".join(parts) + "。")
+
+
 def deadlines_svg(model: Model, key: str = "chart-deadlines") -> str:
     """Vertical stacked columns: one per year of the plan period (and one for ongoing), stacked by deadline kind."""
     t = deadlines_table(model)
@@ -209,13 +216,7 @@ def deadlines_svg(model: Model, key: str = "chart-deadlines") -> str:
     step = 10 if vmax > 30 else 5
     ymax = -(-vmax // step) * step
     scale = plot_h / ymax
-    parts = [f"{r['year_label']} {r['total']} 项（" + "、".join(f"{DEADLINE_KINDS[k][0]} {r[k]}" for k in kinds if r[k]) + "）"
-             for r in t.rows if r["total"]]
-    period = model.documents.get("plan", {}).get("period") or {}
-    span = f"（《规划》期 {period['start']}–{period['end']} 年）" if period.get("start") and period.get("end") else ""
-    desc = (f"每列为一个期限年份{span}，“持续推进”一列为没有年份的任务；按期限类型分段，数值为任务与措施的项数。"
-            + "；".join(parts) + "。")
-    svg = _Svg(key, "任务与措施的期限分布", desc, width, height)
+    svg = _Svg(key, "任务与措施的期限分布", _deadlines_desc(model, t), width, height)
     ly = 20
     x = left
     for i, k in enumerate(kinds):  # legend may wrap to two lines
@@ -274,6 +275,14 @@ def heatmap_table(model: Model, limit: int | None = None) -> ChartTable:
     return ChartTable("各单位在各主题中承担的任务与措施数（按总数排序）", cols, rows)
 
 
+def _heatmap_desc(model: Model, t: ChartTable, vmax: int) -> str:
+    themes = list(model.themes)
+    top3 = "；".join(f"{r['unit']} {r['total']} 项（" + "、".join(f"{model.themes[tid].name} {r[tid]}" for tid in themes if r[tid]) + "）"
+                    for r in t.rows[:3])
+    return (f"{len(t.rows)} 个单位（行，按承担的任务与措施总数从多到少排列）× {len(themes)} 个主题（列）；"
+            f"每格为该单位在该主题中承担的任务与措施数，颜色越深越多，最大 {vmax}。最多的三个单位：{top3}。")
+
+
 def heatmap_svg(model: Model, limit: int | None = None, key: str = "chart-heatmap") -> str:
     """Rows: units ordered by load; columns: themes; each cell the number of tasks and measures it is on."""
     t = heatmap_table(model, limit)
@@ -283,11 +292,7 @@ def heatmap_svg(model: Model, limit: int | None = None, key: str = "chart-heatma
     width = label_w + cell_w * len(themes) + 64
     height = top + cell_h * len(t.rows) + 30
     vmax = max([r[tid] for r in t.rows for tid in themes] + [1])
-    top3 = "；".join(f"{r['unit']} {r['total']} 项（" + "、".join(f"{model.themes[tid].name} {r[tid]}" for tid in themes if r[tid]) + "）"
-                    for r in t.rows[:3])
-    desc = (f"{len(t.rows)} 个单位（行，按承担的任务与措施总数从多到少排列）× {len(themes)} 个主题（列）；"
-            f"每格为该单位在该主题中承担的任务与措施数，颜色越深越多，最大 {vmax}。最多的三个单位：{top3}。")
-    svg = _Svg(key, "单位 × 主题：承担的任务与措施数", desc, width, height)
+    svg = _Svg(key, "单位 × 主题：承担的任务与措施数", _heatmap_desc(model, t, vmax), width, height)
     for j, tid in enumerate(themes):
         svg.text(label_w + j * cell_w + cell_w / 2, top - 12, model.themes[tid].name, size=12, anchor="middle", weight="bold")
     svg.text(label_w + len(themes) * cell_w + 32, top - 12, "合计", size=12, anchor="middle", weight="bold")
@@ -348,6 +353,12 @@ def collaboration_table(model: Model, top: int = 12) -> ChartTable:
     return ChartTable(f"承担任务与措施最多的 {len(ids)} 个单位之间共同承担的项数", cols, rows)
 
 
+def _collaboration_desc(model: Model, t: ChartTable, strong: list[tuple[str, str, int]], vmax: int) -> str:
+    short = {aid: model.agencies[aid].short for aid in model.agencies}
+    return (f"承担任务与措施最多的 {len(t.rows)} 个单位两两之间共同承担的任务与措施数（矩阵，行列编号相同，颜色越深越多，最大 {vmax}）。"
+            "共同承担最多的单位组合：" + "；".join(f"{short[a]}与{short[b]} {c} 项" for a, b, c in strong) + "。")
+
+
 def collaboration_svg(model: Model, top: int = 12, pairs: int = 8, key: str = "chart-collaboration") -> str:
     """Adjacency matrix of the ``top`` units by load (cell: tasks and measures shared), and the strongest pairs named."""
     t = collaboration_table(model, top)
@@ -361,9 +372,7 @@ def collaboration_svg(model: Model, top: int = 12, pairs: int = 8, key: str = "c
     width = list_x + list_w + 10
     height = max(top_y + cell * len(ids) + 40, top_y + 26 * len(strong) + 60)
     vmax = max([v for r in t.rows for aid in ids if (v := r[aid])] + [1])
-    desc = (f"承担任务与措施最多的 {len(ids)} 个单位两两之间共同承担的任务与措施数（矩阵，行列编号相同，颜色越深越多，最大 {vmax}）。"
-            "共同承担最多的单位组合：" + "；".join(f"{short[a]}与{short[b]} {c} 项" for a, b, c in strong) + "。")
-    svg = _Svg(key, "谁与谁共同承担任务：单位合作矩阵", desc, width, height)
+    svg = _Svg(key, "谁与谁共同承担任务：单位合作矩阵", _collaboration_desc(model, t, strong, vmax), width, height)
     for j, aid in enumerate(ids, 1):
         svg.text(label_w + (j - 1) * cell + cell / 2, top_y - 10, j, size=11, anchor="middle", weight="bold",
                  extra=f' data-unit="{esc(aid)}"')
@@ -414,6 +423,12 @@ def theme_units_table(model: Model, tid: str, top: int = 12) -> ChartTable:
     return ChartTable(f"{model.themes[tid].name}：承担任务与措施最多的 {len(rows)} 个单位（按角色）", cols, rows)
 
 
+def _theme_units_desc(name: str, t: ChartTable) -> str:
+    return (f"{name}主题中承担任务与措施最多的 {len(t.rows)} 个单位，每行一个单位，条形按角色分段。"
+            + "；".join(f"{r['unit']} {r['total']} 项（" + "、".join(f"{ROLE_NAMES[k][0]} {r[k]}" for k in ROLE_ORDER if r[k]) + "）"
+                       for r in t.rows) + "。")
+
+
 def theme_units_svg(model: Model, tid: str, top: int = 12, key: str | None = None) -> str:
     """Horizontal stacked bars: the units of one theme with the most items, split by role."""
     t = theme_units_table(model, tid, top)
@@ -425,10 +440,7 @@ def theme_units_svg(model: Model, tid: str, top: int = 12, key: str | None = Non
     width, height = label_w + max(bar_w + 60, legend_w), top_y + row_h * len(t.rows) + 20
     vmax = max([r["total"] for r in t.rows] + [1])
     name = model.themes[tid].name
-    desc = (f"{name}主题中承担任务与措施最多的 {len(t.rows)} 个单位，每行一个单位，条形按角色分段。"
-            + "；".join(f"{r['unit']} {r['total']} 项（" + "、".join(f"{ROLE_NAMES[k][0]} {r[k]}" for k in ROLE_ORDER if r[k]) + "）"
-                       for r in t.rows) + "。")
-    svg = _Svg(key, f"{name}：主要责任单位", desc, width, height)
+    svg = _Svg(key, f"{name}：主要责任单位", _theme_units_desc(name, t), width, height)
     _legend(svg, label_w, 20, legend)
     scale = bar_w / vmax
     for j, r in enumerate(t.rows):
@@ -442,6 +454,196 @@ def theme_units_svg(model: Model, tid: str, top: int = 12, key: str | None = Non
 
 
 # ---------------------------------------------------------------------------
+# Phone layouts: the same numbers drawn NARROW units wide, so that the chart is shown at its own
+# size on a 390 px phone (content about 358 px) and no text is under 11 px. The page shows one layout
+# or the other by the screen's width (docs/assets/site.css: .ds-chart-wide / .ds-chart-narrow).
+
+NARROW = 350  # the width of every phone layout, px
+NFS = 11  # the smallest text of a phone layout, px
+
+
+def _narrow_label_w(labels: list[str]) -> float:
+    """The width of a phone layout's label column: as wide as the longest label, but at most 40% of
+    the chart (a longer name is cut at the chart's left edge; the table beside the chart has it whole)."""
+    return min(max([text_width(s, NFS) for s in labels] + [40]) + 8, NARROW * 0.4)
+
+
+def _narrow_legend(svg: _Svg, y: float, entries: list[tuple[str, str]], columns: int = 2) -> float:
+    """Swatches with labels, ``columns`` to a row, from y; returns the y below the legend."""
+    col_w = (NARROW - 10) / columns
+    for k, (fill, label) in enumerate(entries):
+        x, yy = 5 + (k % columns) * col_w, y + (k // columns) * 18
+        svg.add(f'<rect x="{x:.1f}" y="{yy - 9:.1f}" width="11" height="11" rx="2" style="fill:{fill}"/>')
+        svg.text(x + 15, yy, label, size=NFS)
+    return y + (len(entries) + columns - 1) // columns * 18
+
+
+def theme_roles_narrow_svg(model: Model, key: str = "chart-theme-roles-narrow") -> str:
+    """``theme_roles_svg`` for a phone: each theme's name and counts on a line above its bar."""
+    t = theme_roles_table(model)
+    legend = [(colour(i), ROLE_LABELS.get(r, ROLE_NAMES[r][0])) for i, r in enumerate(ROLE_ORDER)]
+    top = 14 + (len(legend) + 1) // 2 * 18 + 8
+    row_h, bar_h = 50, 20
+    bar_w = NARROW - 10 - 40
+    total_max = max([r["assignments"] for r in t.rows] + [1])
+    svg = _Svg(key, "各主题的任务、措施与分工角色", _theme_roles_desc(t), NARROW, top + row_h * len(t.rows) + 30)
+    _narrow_legend(svg, 14, legend)
+    scale = bar_w / total_max
+    for j, r in enumerate(t.rows):
+        y = top + j * row_h
+        svg.add(f'<g class="bar" data-theme="{esc(r["theme_id"])}" data-tasks="{r["tasks"]}" '
+                f'data-measures="{r["measures"]}" data-total="{r["assignments"]}">')
+        svg.text(5, y + 13, r["theme"], size=13, weight="bold")
+        svg.text(NARROW - 5, y + 13, f"任务 {r['tasks']} · 措施 {r['measures']}", size=NFS, anchor="end")
+        x = _role_bar(svg, r, r["theme"], 5, y + 16, bar_h, scale, label_y=y + 16 + bar_h / 2 + 6)
+        svg.text(x + 5, y + 16 + bar_h / 2 + 6, r["assignments"], size=12, weight="bold")
+        svg.add("</g>")
+    svg.text(5, top + row_h * len(t.rows) + 12, "分工次数（单位 × 任务/措施）", size=NFS)
+    return svg.render()
+
+
+def deadlines_narrow_svg(model: Model, key: str = "chart-deadlines-narrow") -> str:
+    """``deadlines_svg`` for a phone: narrower columns, the legend one entry to a line."""
+    t = deadlines_table(model)
+    kinds = list(DEADLINE_KINDS)
+    legend = [(colour(i), DEADLINE_LABELS.get(k, DEADLINE_KINDS[k][0])) for i, k in enumerate(kinds)]
+    svg = _Svg(key, "任务与措施的期限分布", _deadlines_desc(model, t), NARROW, 0)
+    top = _narrow_legend(svg, 14, legend, 1) + 20
+    left, plot_h = 28, 220
+    slot = (NARROW - left - 5) / max(len(t.rows), 1)
+    col_w = min(40, slot - 8)
+    svg.height = top + plot_h + 50
+    vmax = max([r["total"] for r in t.rows] + [1])
+    step = 10 if vmax > 30 else 5
+    ymax = -(-vmax // step) * step
+    scale = plot_h / ymax
+    base = top + plot_h
+    for v in range(0, ymax + 1, step):
+        y = base - v * scale
+        svg.add(f'<line x1="{left}" y1="{y:.1f}" x2="{NARROW - 5}" y2="{y:.1f}" style="stroke:currentColor;stroke-opacity:{.45 if v == 0 else .15}"/>')
+        svg.text(left - 4, y + 4, v, size=NFS, anchor="end")
+    for j, r in enumerate(t.rows):
+        x = left + j * slot + (slot - col_w) / 2
+        svg.add(f'<g class="column" data-year="{r["year"] or "ongoing"}" data-total="{r["total"]}">')
+        y = base
+        for i, k in enumerate(kinds):
+            n = r[k]
+            if not n:
+                continue
+            h = n * scale
+            y -= h
+            svg.add(f'<rect x="{x:.1f}" y="{y:.1f}" width="{col_w:.1f}" height="{h:.1f}" style="fill:{colour(i)}" '
+                    f'data-kind="{k}" data-value="{n}"><title>{esc(r["year_label"])} · {esc(DEADLINE_KINDS[k][0])}：{n}</title></rect>')
+            if h >= 14:
+                svg.text(x + col_w / 2, y + h / 2 + 4, n, size=NFS, anchor="middle", fill="#fff")
+        svg.text(x + col_w / 2, y - 5, r["total"], size=12, anchor="middle", weight="bold")
+        svg.text(x + col_w / 2, base + 16, r["year_label"] if r["year"] else "持续推进", size=NFS, anchor="middle")
+        svg.add("</g>")
+    svg.text(5, base + 38, "项数：任务（重点任务分工）与措施（2020行动方案）", size=NFS)
+    return svg.render()
+
+
+def heatmap_narrow_svg(model: Model, limit: int | None = None, key: str = "chart-heatmap-narrow") -> str:
+    """``heatmap_svg`` for a phone: narrower cells, the theme names in two staggered rows."""
+    t = heatmap_table(model, limit)
+    themes = list(model.themes)
+    label_w = _narrow_label_w([r["unit"] for r in t.rows])
+    total_w = 34
+    cell_w = (NARROW - label_w - total_w - 2) / max(len(themes), 1)
+    cell_h, top = 20, 44
+    vmax = max([r[tid] for r in t.rows for tid in themes] + [1])
+    svg = _Svg(key, "单位 × 主题：承担的任务与措施数", _heatmap_desc(model, t, vmax), NARROW, top + cell_h * len(t.rows) + 10)
+    for j, tid in enumerate(themes):
+        svg.text(label_w + j * cell_w + cell_w / 2, top - 24 + (j % 2) * 14, model.themes[tid].name, size=NFS,
+                 anchor="middle", weight="bold")
+    svg.text(label_w + len(themes) * cell_w + total_w / 2, top - 10, "合计", size=NFS, anchor="middle", weight="bold")
+    for i, r in enumerate(t.rows):
+        y = top + i * cell_h
+        svg.add(f'<g class="row" data-unit="{esc(r["unit_id"])}" data-total="{r["total"]}">')
+        svg.text(label_w - 6, y + 14, r["unit"], size=NFS, anchor="end")
+        for j, tid in enumerate(themes):
+            n = r[tid]
+            x = label_w + j * cell_w
+            op = 0.08 if n == 0 else _heat(n, vmax)
+            svg.add(f'<rect x="{x + 1:.1f}" y="{y + 1}" width="{cell_w - 2:.1f}" height="{cell_h - 2}" '
+                    f'style="fill:{"currentColor" if n == 0 else f"var(--chart-heat, {HEAT})"};fill-opacity:{op:.2f}" '
+                    f'data-theme="{esc(tid)}" data-value="{n}"><title>{esc(r["unit"])} · {esc(model.themes[tid].name)}：{n}</title></rect>')
+            if n:
+                svg.text(x + cell_w / 2, y + 14, n, size=NFS, anchor="middle", fill="#fff" if op > 0.8 else "currentColor")
+        svg.text(label_w + len(themes) * cell_w + total_w / 2, y + 14, r["total"], size=NFS, anchor="middle", weight="bold")
+        svg.add("</g>")
+    return svg.render()
+
+
+def collaboration_narrow_svg(model: Model, top: int = 12, pairs: int = 8, key: str = "chart-collaboration-narrow") -> str:
+    """``collaboration_svg`` for a phone: a smaller matrix, the strongest pairs listed below it."""
+    t = collaboration_table(model, top)
+    ids = [r["unit_id"] for r in t.rows]
+    short = {aid: model.agencies[aid].short for aid in model.agencies}
+    label_w = _narrow_label_w([f"{r['no']} {r['unit']}" for r in t.rows])
+    cell = min(24, (NARROW - label_w - 4) / max(len(ids), 1))
+    top_y = 24
+    strong = strongest_pairs(model, pairs)
+    list_y = top_y + cell * len(ids) + 30
+    vmax = max([v for r in t.rows for aid in ids if (v := r[aid])] + [1])
+    svg = _Svg(key, "谁与谁共同承担任务：单位合作矩阵", _collaboration_desc(model, t, strong, vmax), NARROW,
+               list_y + 20 * len(strong) + 10)
+    for j, aid in enumerate(ids, 1):
+        svg.text(label_w + (j - 1) * cell + cell / 2, top_y - 8, j, size=NFS, anchor="middle", weight="bold",
+                 extra=f' data-unit="{esc(aid)}"')
+    for i, r in enumerate(t.rows):
+        y = top_y + i * cell
+        svg.add(f'<g class="row" data-unit="{esc(r["unit_id"])}">')
+        svg.text(label_w - 6, y + cell / 2 + 4, f"{r['no']} {r['unit']}", size=NFS, anchor="end")
+        for j, b in enumerate(ids):
+            x = label_w + j * cell
+            v = r[b]
+            if v is None:
+                svg.add(f'<rect x="{x + 1:.1f}" y="{y + 1:.1f}" width="{cell - 2:.1f}" height="{cell - 2:.1f}" '
+                        f'style="fill:none;stroke:currentColor;stroke-opacity:.25"/>')
+                continue
+            op = 0.06 if v == 0 else _heat(v, vmax)
+            fill = "currentColor" if v == 0 else f"var(--chart-heat, {HEAT})"
+            svg.add(f'<rect x="{x + 1:.1f}" y="{y + 1:.1f}" width="{cell - 2:.1f}" height="{cell - 2:.1f}" '
+                    f'style="fill:{fill};fill-opacity:{op:.2f}" data-other="{esc(b)}" data-value="{v}">'
+                    f'<title>{esc(r["unit"])} — {esc(short[b])}：{v}</title></rect>')
+            if v:
+                svg.text(x + cell / 2, y + cell / 2 + 4, v, size=NFS, anchor="middle", fill="#fff" if op > 0.8 else "currentColor")
+        svg.add("</g>")
+    svg.text(5, list_y - 8, "共同承担最多的单位组合", size=12, weight="bold")
+    for k, (a, b, c) in enumerate(strong):
+        y = list_y + 10 + k * 20
+        svg.add(f'<g class="pair" data-a="{esc(a)}" data-b="{esc(b)}" data-value="{c}">')
+        svg.text(5, y, f"{short[a]} — {short[b]}", size=12)
+        svg.text(NARROW - 5, y, c, size=12, anchor="end", weight="bold")
+        svg.add("</g>")
+    return svg.render()
+
+
+def theme_units_narrow_svg(model: Model, tid: str, top: int = 12, key: str | None = None) -> str:
+    """``theme_units_svg`` for a phone: a shorter bar, the legend in two columns."""
+    t = theme_units_table(model, tid, top)
+    key = key or f"chart-theme-units-{tid}-narrow"
+    legend = [(colour(i), ROLE_LABELS.get(r, ROLE_NAMES[r][0])) for i, r in enumerate(ROLE_ORDER)]
+    top_y = 14 + (len(legend) + 1) // 2 * 18 + 6
+    label_w = _narrow_label_w([r["unit"] for r in t.rows])
+    bar_w, row_h = NARROW - label_w - 34, 22
+    vmax = max([r["total"] for r in t.rows] + [1])
+    name = model.themes[tid].name
+    svg = _Svg(key, f"{name}：主要责任单位", _theme_units_desc(name, t), NARROW, top_y + row_h * len(t.rows) + 10)
+    _narrow_legend(svg, 14, legend)
+    scale = bar_w / vmax
+    for j, r in enumerate(t.rows):
+        y = top_y + j * row_h
+        svg.add(f'<g class="bar" data-unit="{esc(r["unit_id"])}" data-total="{r["total"]}">')
+        svg.text(label_w - 6, y + 14, r["unit"], size=NFS, anchor="end")
+        x = _role_bar(svg, r, r["unit"], label_w, y, row_h - 6, scale)
+        svg.text(x + 5, y + 14, r["total"], size=NFS, weight="bold")
+        svg.add("</g>")
+    return svg.render()
+
+
+# ---------------------------------------------------------------------------
 
 # name -> (title, svg function, table function); each function takes the model only
 CHARTS: dict[str, tuple[str, Callable[[Model], str], Callable[[Model], ChartTable]]] = {
@@ -450,8 +652,10 @@ CHARTS: dict[str, tuple[str, Callable[[Model], str], Callable[[Model], ChartTabl
     "heatmap": ("单位 × 主题", heatmap_svg, heatmap_table),
     "collaboration": ("单位合作矩阵", collaboration_svg, collaboration_table),
 }
-
-
-def render_all(model: Model) -> dict[str, str]:
-    """Every chart's SVG, keyed by chart name."""
-    return {name: svg(model) for name, (_, svg, _) in CHARTS.items()}
+# name -> the chart's phone layout (same numbers, NARROW wide)
+NARROW_CHARTS: dict[str, Callable[[Model], str]] = {
+    "theme-roles": theme_roles_narrow_svg,
+    "deadlines": deadlines_narrow_svg,
+    "heatmap": heatmap_narrow_svg,
+    "collaboration": collaboration_narrow_svg,
+}

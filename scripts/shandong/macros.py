@@ -40,7 +40,8 @@ def define_env(env):
         """An SVG chart of ``charts.CHARTS`` with the table of its numbers beside it."""
         model = get_model()
         title, svg, table = charts.CHARTS[name]
-        return partial("chart", name=name, title=title, svg=Markup(svg(model).replace("\n\n", "\n")), table=table(model))
+        return partial("chart", name=name, title=title, svg=Markup(svg(model).replace("\n\n", "\n")),
+                       svg_narrow=Markup(charts.NARROW_CHARTS[name](model).replace("\n\n", "\n")), table=table(model))
 
     @env.macro
     def downloads() -> Markup:

@@ -1,7 +1,8 @@
 """The MkDocs glue (``hooks:`` in mkdocs.yml). Kept thin: everything it calls is engine-independent.
 
-- on_config: check the data (the build stops with every problem listed) and point
-  Material's search at a jieba user dictionary generated from the data;
+- on_config: check the data (the build stops with every problem listed), point
+  Material's search at a jieba user dictionary generated from the data, and add the
+  Markdown extension that labels table cells for the phone layout (shandong.cards);
 - on_files: add the generated pages (agencies, themes, tasks, measures) as virtual files,
   with links to their records in the repository (``extra.repository``; also sets edit_uri),
   and the search worker's table of traditional characters (assets/search/variants.json);
@@ -18,7 +19,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 
-from shandong import ROOT, jieba_dict, render  # noqa: E402
+from shandong import ROOT, cards, jieba_dict, render  # noqa: E402
 from shandong.check import DataError  # noqa: E402
 from shandong.site import PUBLISHED, artifacts, get_model  # noqa: E402
 
@@ -39,6 +40,8 @@ def on_config(config):
     for name in ("material/search", "search"):
         if name in config.plugins:
             config.plugins[name].config.jieba_dict_user = str(path)
+    if not any(isinstance(x, cards.CardsExtension) for x in config.markdown_extensions):
+        config.markdown_extensions.append(cards.CardsExtension())
     repo = repository(config)
     if repo and not config.edit_uri:  # Material's edit button on the hand-written pages of docs/
         config.edit_uri = repo.edit(f"{Path(config.docs_dir).name}/")

@@ -18,7 +18,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup
 
-from . import ROOT, jieba_dict
+from . import ROOT, jieba_dict, tables
 from .model import DEADLINE_KINDS, KIND_NAMES, ROLE_NAMES, Item, Model
 from .site import briefs_pdf
 
@@ -76,6 +76,7 @@ def environment(templates: Path = TEMPLATES) -> Environment:
     env.globals.update(ROLE_NAMES=ROLE_NAMES, KIND_NAMES=KIND_NAMES, DEADLINE_KINDS=DEADLINE_KINDS,
                        agency_keys=jieba_dict.agency_keys, item_keys=jieba_dict.item_keys,
                        briefs_pdf=briefs_pdf)  # SHANDONG_BRIEFS=0: no PDFs, no PDF links
+    env.globals.update(tables.GLOBALS)  # row attributes and choices of the table filters
     return env
 
 
@@ -121,7 +122,8 @@ def theme_chart(model: Model, tid: str) -> dict:
     from . import charts
 
     return {"name": f"theme-units-{tid}", "title": f"{model.themes[tid].name}：主要责任单位",
-            "svg": Markup(charts.theme_units_svg(model, tid)), "table": charts.theme_units_table(model, tid)}
+            "svg": Markup(charts.theme_units_svg(model, tid)), "svg_narrow": Markup(charts.theme_units_narrow_svg(model, tid)),
+            "table": charts.theme_units_table(model, tid)}
 
 
 def pages(model: Model, repo: Repo | None = None) -> dict[str, str]:
