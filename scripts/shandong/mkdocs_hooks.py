@@ -4,7 +4,9 @@
   Material's search at a jieba user dictionary generated from the data;
 - on_files: add the generated pages (agencies, themes, tasks, measures) as virtual files,
   with links to their records in the repository (``extra.repository``; also sets edit_uri);
-- on_page_markdown: refuse Jinja in generated pages (they carry ``render_macros: false``).
+- on_page_markdown: refuse Jinja in generated pages (they carry ``render_macros: false``);
+- on_env: the dataset's as-of date, last change and feed for the theme templates (overrides/);
+  on_files also adds the Atom feeds (feeds.py).
 """
 from __future__ import annotations
 
@@ -17,9 +19,9 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 
-from shandong import ROOT, jieba_dict, render  # noqa: E402
+from shandong import ROOT, feeds, history, jieba_dict, render  # noqa: E402
 from shandong.check import DataError  # noqa: E402
-from shandong.site import PUBLISHED, artifacts, get_model  # noqa: E402
+from shandong.site import PUBLISHED, artifacts, data_dir_in_use, get_model  # noqa: E402
 
 GENERATED_DIRS = ("agencies/", "themes/", "tasks/", "measures/")
 
@@ -58,6 +60,8 @@ def on_files(files: Files, config) -> Files:
         if files.get_file_from_path(src_uri) is not None:
             raise PluginError(f"docs/{src_uri} would hide a generated page: remove it")
         files.append(File.generated(config, src_uri, content=content))
+    for src_uri, content in feeds.feeds(model, config.site_url or "").items():
+        files.append(File.generated(config, src_uri, content=content))
     # Briefs (HTML + PDF) and downloads, generated outside docs/ and copied into the site.
     folder = artifacts(config.site_url or "")
     for sub in PUBLISHED:
@@ -66,3 +70,12 @@ def on_files(files: Files, config) -> Files:
                 rel = path.relative_to(folder).as_posix()
                 files.append(File(rel, str(folder), config.site_dir, config.use_directory_urls))
     return files
+
+
+def on_env(env, config, files):
+    """What overrides/ shows on every page: the as-of date (data), the last change (git), the feed."""
+    model = get_model()
+    changed = history.last_changed(data_dir_in_use())
+    env.globals.update(ds_as_of=model.as_of.isoformat(), ds_reviewed_by=model.reviewed_by,
+                       ds_last_changed=changed.isoformat() if changed else "", ds_site_feed=feeds.SITE_FEED)
+    return env
