@@ -238,7 +238,7 @@ def test_missing_file(tmp_path):
 
 def test_missing_data_dir(tmp_path):
     out = lines(tmp_path / "nowhere")
-    assert out[-1] == "4 errors"
+    assert out[-1] == f"{len(FILES)} errors"
     assert all(ln.endswith("file: file is missing (expected it to exist)") for ln in out[:-1])
 
 
@@ -371,3 +371,26 @@ def test_random_edits_of_the_text_never_raise(workdir, kind, data):
         assert_problems(check(workdir)[1])
     finally:
         path.write_text(TEXTS[kind], encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------
+# Progress: one vocabulary of statuses
+
+
+def test_schema_statuses_are_the_models_statuses_in_order():
+    from shandong.check import schema
+    from shandong.model import STATES, STATUSES
+
+    enum = schema("progress.schema.json")["$defs"]["report"]["properties"]["status"]["enum"]
+    assert enum == list(STATUSES)
+    assert list(STATES) == [*STATUSES, "overdue-unreported", "no-report"]
+
+
+def test_real_data_ships_with_no_reports_and_a_reviewed_date():
+    from datetime import date
+
+    from shandong.check import load_checked
+
+    model = load_checked()
+    assert (model.as_of, model.reviewed_by, model.reports, model.sources) == (date(2026, 11, 27), "本站编辑组", [], {})
+    assert sum(model.state_counts().values()) == len(model.items)

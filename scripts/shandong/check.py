@@ -25,12 +25,14 @@ if TYPE_CHECKING:
 
 DATA = ROOT / "data"
 SCHEMAS = DATA / "schemas"
-# kind of file -> (path inside the data folder, schema file, label of one record)
+# kind of file -> (path inside the data folder, schema file)
 FILES = {
     "agencies": ("agencies.yaml", "agencies.schema.json"),
     "themes": ("themes.yaml", "themes.schema.json"),
     "tasks": ("plan/tasks.yaml", "tasks.schema.json"),
     "measures": ("action-2020/measures.yaml", "measures.schema.json"),
+    "progress": ("progress.yaml", "progress.schema.json"),
+    "sources": ("sources.yaml", "sources.schema.json"),
 }
 # How a record of each top-level list is named in messages.
 RECORD_LABEL = {
@@ -40,6 +42,8 @@ RECORD_LABEL = {
     "tasks": ("task", "number"),
     "sections": ("section", "number"),
     "measures": ("measure", "id"),
+    "reports": ("report of", "item"),
+    "sources": ("source", "id"),
 }
 ROLES = ("lead", "support", "responsible")
 SCHEDULE_RE = re.compile(r"^(?:持续推进|(?P<year>\d{4}) ?年(?P<basic>基本)?完成)$")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import combinations
 
 from .load import Document
@@ -23,6 +24,22 @@ KIND_NAMES = {
     "city-government": ("市政府", "City government"),
     "central-branch": ("中央驻鲁单位", "Central-government branch or regulator"),
     "collective": ("泛指单位", "Collective group"),
+}
+# Progress: the status a report gives an item. key -> (Chinese, English, what it means, in Chinese).
+# The same keys, in the same order, are the enum of data/schemas/progress.schema.json (a test compares them).
+STATUSES = {
+    "completed": ("已完成", "Completed", "报告所述的工作已经完成，并有来源为证。"),
+    "on-track": ("按计划推进", "On track", "正在实施，进度符合文件的安排。"),
+    "delayed": ("滞后", "Delayed", "正在实施，但落后于文件的安排。"),
+    "not-started": ("未启动", "Not started", "截至报告日期尚未开始实施。"),
+    "cancelled": ("已取消或被替代", "Cancelled or superseded", "已取消，或已由后来的政策、项目取代。"),
+}
+# The state of an item on the site: its current report's status, or, with no report, whether its deadline has passed.
+STATES = {
+    **STATUSES,
+    "overdue-unreported": ("已过期限，未报告进展", "Deadline passed, no progress reported",
+                           "期限已过，本站尚未收录这一项的进展报告。"),
+    "no-report": ("未报告进展", "No progress reported", "本站尚未收录这一项的进展报告；期限未到或为持续推进。"),
 }
 DEADLINE_KINDS = {  # kind -> (Chinese, English), in display order
     "year-end": ("年底前完成（2020年）", "By the end of 2020 (stated)"),
@@ -77,11 +94,70 @@ class Target:
     due: str
     due_as_written: str | None
     item: Item = field(repr=False, default=None)
+    values: list[TargetValue] = field(default_factory=list, repr=False)  # reported values, newest first
 
     @property
     def value_text(self) -> str:
         v = int(self.value) if float(self.value).is_integer() else self.value
         return f"{v:,}" if isinstance(v, int) else str(v)
+
+    @property
+    def latest(self) -> TargetValue | None:
+        return self.values[0] if self.values else None
+
+    @property
+    def progress(self) -> float | None:
+        """The latest reported value as a fraction of the target's value (may exceed 1)."""
+        return self.latest.value / self.value if self.latest else None
+
+
+@dataclass
+class Source:
+    """A source cited as evidence (data/sources.yaml)."""
+
+    id: str
+    title: str
+    issuer: str
+    date: date
+    url: str | None
+    doc_number: str | None
+    kind: str
+    line: int
+
+
+@dataclass
+class Citation:
+    source: Source
+    locator: str | None
+
+
+@dataclass
+class TargetValue:
+    """A measured value of a numeric target, as a progress report gives it."""
+
+    target: Target
+    value: float
+    unit: str
+    as_of: date
+    report: Report = field(repr=False, default=None)
+
+
+@dataclass
+class Report:
+    """A progress report on one item (data/progress.yaml)."""
+
+    item: Item = field(repr=False)
+    as_of: date
+    status: str  # a key of STATUSES
+    summary: str
+    evidence: list[Citation]
+    values: list[TargetValue]
+    file: str
+    line: int
+
+    @property
+    def status_name(self) -> str:
+        return STATUSES[self.status][0]
 
 
 @dataclass
@@ -130,6 +206,29 @@ class Item:
     subsection: Subsection | None = None
     ordinal: int | None = None  # measures: position in its (sub)section
     related: list[Item] = field(default_factory=list, repr=False)
+    reports: list[Report] = field(default_factory=list, repr=False)  # newest first
+    as_of: date | None = field(default=None, repr=False)  # the dataset's reviewed date (Model.as_of)
+
+    @property
+    def current(self) -> Report | None:
+        """The newest report: the item's current status."""
+        return self.reports[0] if self.reports else None
+
+    @property
+    def deadline_date(self) -> date | None:
+        """December 31 of the deadline year; None for an ongoing task (持续推进)."""
+        return date(self.deadline_year, 12, 31) if self.deadline_year else None
+
+    @property
+    def deadline_passed(self) -> bool:
+        return self.deadline_date is not None and self.as_of is not None and self.deadline_date < self.as_of
+
+    @property
+    def state(self) -> str:
+        """A key of STATES."""
+        if self.current:
+            return self.current.status
+        return "overdue-unreported" if self.deadline_passed else "no-report"
 
     @property
     def url(self) -> str:
@@ -204,6 +303,12 @@ class Model:
     targets: list[Target] = field(default_factory=list)
     pairs: Counter = field(default_factory=Counter)
     partners: dict[str, Counter] = field(default_factory=dict)  # agency -> co-unit -> shared items
+    # progress (data/progress.yaml, data/sources.yaml)
+    as_of: date | None = None  # reviewed.date: the date the data was last reviewed
+    reviewed_by: str = ""
+    reviewed_note: str | None = None
+    sources: dict[str, Source] = field(default_factory=dict)
+    reports: list[Report] = field(default_factory=list)  # newest first
 
     @property
     def items(self) -> list[Item]:
@@ -222,6 +327,11 @@ class Model:
 
     def co_units(self, item: Item, aid: str) -> list[str]:
         return [u for u in item.units() if u != aid]
+
+    def state_counts(self, items: list[Item] | None = None) -> dict[str, int]:
+        """How many of ``items`` (default: all) are in each state, over every key of STATES in order."""
+        counts = Counter(item.state for item in (self.items if items is None else items))
+        return {state: counts[state] for state in STATES}
 
 
 def build_model(docs: dict[str, Document]) -> Model:
@@ -290,4 +400,40 @@ def build_model(docs: dict[str, Document]) -> Model:
         model.partners[u][v] = n
         model.partners[v][u] = n
     model.by_agency = {aid: dict(roles) for aid, roles in model.by_agency.items()}
+    add_progress(model, docs)
     return model
+
+
+def add_progress(model: Model, docs: dict[str, Document]) -> None:
+    """Sources, reports and target values, linked to their items and targets, newest first."""
+    p, src = docs["progress"], docs["sources"]
+    reviewed = p.data["reviewed"]
+    model.as_of = date.fromisoformat(reviewed["date"])
+    model.reviewed_by = reviewed["by"]
+    model.reviewed_note = reviewed.get("note")
+    model.sources = {
+        r["id"]: Source(r["id"], r["title"], r["issuer"], date.fromisoformat(r["date"]), r.get("url"),
+                        r.get("doc_number"), r["kind"], src.where(("sources", i))[0])
+        for i, r in enumerate(src.data["sources"])
+    }
+    by_key = {item.key: item for item in model.items}
+    for item in model.items:
+        item.as_of = model.as_of
+    for i, r in enumerate(p.data["reports"]):
+        item = by_key[r["item"]]
+        report = Report(item, date.fromisoformat(r["as_of"]), r["status"], r["summary"],
+                        [Citation(model.sources[c["source"]], c.get("locator")) for c in r.get("evidence", [])],
+                        [], p.file, p.where(("reports", i))[0])
+        targets = {t.text: t for t in item.targets}
+        for v in r.get("values", []):
+            tv = TargetValue(targets[v["target"]], v["value"], v["unit"], date.fromisoformat(v["as_of"]), report)
+            report.values.append(tv)
+            tv.target.values.append(tv)
+        model.reports.append(report)
+    # Newest first; reports of one day in the documents' order, then the file's order (stable sort).
+    model.reports.sort(key=lambda r: r.item.sort_key)
+    model.reports.sort(key=lambda r: r.as_of, reverse=True)
+    for report in model.reports:
+        report.item.reports.append(report)
+    for target in model.targets:
+        target.values.sort(key=lambda v: (v.as_of, v.report.as_of), reverse=True)

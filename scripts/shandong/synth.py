@@ -113,7 +113,9 @@ def multiply(data: dict[str, dict], k: int) -> dict[str, dict]:
             if "related_tasks" in rec:
                 new["related_tasks"] = [n_ + (c - 1) * n_tasks for n_ in rec["related_tasks"]]
             m["measures"].append(new)
-    return {"agencies": a, "themes": th, "tasks": t, "measures": m}
+    # Progress reports and their sources refer to the original items: kept as they are.
+    return {"agencies": a, "themes": th, "tasks": t, "measures": m,
+            **{x: copy.deepcopy(data[x]) for x in ("progress", "sources") if x in data}}
 
 
 def _plain(x):
