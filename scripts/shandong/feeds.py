@@ -21,6 +21,7 @@ from . import history
 from .model import STATUSES, Item, Model
 
 SITE_FEED = "feeds/all.atom"
+TAG = "tag:digital-shandong,2026"  # entry and feed ids (RFC 4151): fixed, so that readers keep them
 TITLE = "数字山东 · 任务与责任"
 PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net")  # mkdocs.yml's default site_url
 MAX_ITEMS_NAMED = 8  # a commit that changed more items names the first few and the count
@@ -99,7 +100,7 @@ def _change_entry(fg: FeedGenerator, change: history.Change, model: Model, base:
 def _feed(model: Model, path: str, title: str, subtitle: str, page: str, base: str, reports, changes,
           items_of) -> str:
     fg = FeedGenerator()
-    tag = "tag:digital-shandong," + (model.as_of.isoformat()[:4] if getattr(model, "as_of", None) else "2026")
+    tag = TAG
     fg.id(base + path if base else f"{tag}:{path}")
     fg.title(title)
     fg.subtitle(subtitle)

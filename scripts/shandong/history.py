@@ -138,9 +138,9 @@ def _changes(data_dir: str, limit: int) -> tuple[Change, ...]:
         return ()
     commits: list[tuple[Change, list[tuple[str, str, str]]]] = []
     for chunk in out.decode("utf-8", "replace").split("\x1e")[1:]:
-        head, _, raw = chunk.partition("\n")
+        head, _, raw = chunk.partition("\0")  # -z: the header ends with NUL, then a newline
         sha, when, subject = (head.split(sep) + ["", "", ""])[:3]
-        fields = [f for f in raw.split("\0") if f != ""]
+        fields = [f.strip("\n") for f in raw.split("\0") if f.strip("\n")]
         diffs = []
         # -z --raw: ":old_mode new_mode old_sha new_sha status\0path\0"
         for meta, path in zip(fields[0::2], fields[1::2], strict=False):
