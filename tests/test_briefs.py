@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from shandong.briefs import CSS, ROLE_ORDER, TEMPLATES, brief_context, data_as_of, render_html, write_briefs
+from shandong.briefs import CSS, ROLE_ORDER, TEMPLATES, brief_context, last_changed, render_html, write_briefs
 from shandong.check import load_checked
 from shandong.model import Agency
 
-SITE_URL = "https://example.org/shandong/"
+SITE_URL = "https://digital-shandong.test/site/"  # .test: reserved, never a real address
 MODEL = load_checked()
 AIDS = list(MODEL.agencies)
 FOOTER_RE = re.compile(r"^第\d+页/共\d+页$")  # matched against squashed lines
@@ -99,7 +99,7 @@ def test_unit_pdf(briefs, aid):
     missing = [x.source_short for x in items if squash(x.text) not in text]
     assert not missing, f"{aid}: item texts missing from the PDF: {missing}"
     for x in items:
-        assert squash(x.source_short) in text
+        assert squash(x.title) in text  # the item's id as on the website
     # No empty page (the running header and footer alone do not count), none trailing.
     url = f"{SITE_URL}briefs/{aid}.html"
     for n, page in enumerate(pages, 1):
@@ -146,16 +146,16 @@ def test_combined_pdf_has_contents_with_page_numbers(briefs):
 # HTML and content (fast)
 
 
-def test_data_as_of():
-    date = data_as_of()
+def test_last_changed():
+    date = last_changed()
     if shutil.which("git") and (TEMPLATES.parents[1] / ".git").exists():
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", date), date
-    assert data_as_of(Path("/")) == "unknown"
+    assert last_changed(Path("/")) == ""  # no history: nothing, never "unknown"
 
 
 def test_html_is_standalone(tmp_path):
     for aid in AIDS:
-        html = render_html(MODEL, aid, SITE_URL, as_of="2020-01-01")
+        html = render_html(MODEL, aid, SITE_URL, changed="2020-01-01")
         assert "<script" not in html.lower() and "<iframe" not in html.lower()
         refs = re.findall(r'(?:href|src)="([^"]*)"', html)
         assert refs == [CSS], (aid, refs)
@@ -182,7 +182,7 @@ def test_unit_without_items_gets_a_brief_saying_so():
     model.agencies = {**MODEL.agencies, "nobody": Agency("nobody", "山东省无事局", "省无事局", "No-op Bureau",
                                                           "provincial-department", ["省无事局"], None, 0)}
     model.by_agency = {**MODEL.by_agency, "nobody": {}}
-    html = render_html(model, "nobody", as_of="2020-01-01")
+    html = render_html(model, "nobody", changed="2020-01-01")
     assert "山东省无事局" in html and "均未被列为责任单位" in html
     assert 'class="role-group' not in html
 
@@ -196,7 +196,7 @@ def test_data_text_is_escaped(tmp_path):
     item = copy.copy(MODEL.by_agency["zaozhuang"]["task"][0])
     item.text = "任务" + hostile
     model.by_agency = {**MODEL.by_agency, "zaozhuang": {"task": [item]}}
-    html = render_html(model, "zaozhuang", "https://x.test/\"><script>", as_of="2020-01-01")
+    html = render_html(model, "zaozhuang", "https://x.test/\"><script>", changed="2020-01-01")
     assert "<script" not in html and "<img" not in html and "<b>" not in html
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
     assert html.count("</table>") == html.count("<table")
