@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape as _escape
 
+from markupsafe import Markup
+
 from .model import DEADLINE_KINDS, ROLE_NAMES, STATES, Item, Model
 
 FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'Microsoft YaHei', sans-serif"
@@ -52,14 +54,15 @@ class ChartTable:
     columns: list[tuple[str, str]]
     rows: list[dict] = field(default_factory=list)
 
-    def markdown(self) -> str:
-        """A Markdown table (cells HTML-escaped, pipes escaped) for a MkDocs page."""
+    def markdown(self) -> Markup:
+        """A Markdown table (cells HTML-escaped, pipes escaped) for a MkDocs page; Markup, so that
+        the templates' escaping leaves it as it is."""
         def cell(v) -> str:
             return esc("" if v is None else v).replace("|", "&#124;")
         lines = ["| " + " | ".join(cell(h) for _, h in self.columns) + " |",
                  "|" + "|".join("---" if i == 0 else "--:" for i in range(len(self.columns))) + "|"]
         lines += ["| " + " | ".join(cell(r.get(k)) for k, _ in self.columns) + " |" for r in self.rows]
-        return "\n".join(lines)
+        return Markup("\n".join(lines))
 
 
 class _Svg:
@@ -538,8 +541,6 @@ def status_svg(table: ChartTable, key: str, title: str, what: str) -> str:
 def status_chart(model: Model, by: str, aid: str | None = None, items: list[Item] | None = None,
                  key: str | None = None) -> dict:
     """What templates/partials/chart.md.j2 needs for a progress chart: ``by`` is "theme" or "role"."""
-    from markupsafe import Markup
-
     if by == "theme":
         table, title, what = status_themes_table(model, items), "进展：各主题的事项状态", "一个主题"
     else:
