@@ -126,11 +126,8 @@ def _changed(old: dict[str, list], new: dict[str, list]) -> list[str]:
 
 
 @cache
-def _changes(data_dir: str, limit: int) -> tuple[Change, ...]:
-    where = _where(Path(data_dir))
-    if where is None:
-        return ()
-    root, rel = where
+def _changes(root: Path, rel: str, head: str, limit: int) -> tuple[Change, ...]:
+    """Cached by the commit checked out (``make serve`` sees new commits)."""
     sep = "\x1f"
     out = _git(["log", f"-n{limit}", "--no-renames", "--raw", "--no-abbrev", "-z",
                 f"--format=%x1e%H{sep}%cI{sep}%s", "--", rel], root)
@@ -177,4 +174,6 @@ def _changes(data_dir: str, limit: int) -> tuple[Change, ...]:
 def changes(data_dir: Path = ROOT / "data", limit: int = LIMIT) -> list[Change]:
     """The last ``limit`` commits touching the data folder, newest first, each with the records it
     changed; ``[]`` without git history."""
-    return list(_changes(str(Path(data_dir).resolve()), limit))
+    where = _where(Path(data_dir))
+    head = _git(["rev-parse", "HEAD"], where[0]) if where else None
+    return list(_changes(*where, head.decode().strip(), limit)) if where and head else []
