@@ -242,3 +242,75 @@ def test_brief_prints_from_browser(tmp_path):
         finally:
             browser.close()
     assert all(u.startswith("file://") for u in requests), requests
+
+
+# ---------------------------------------------------------------------------
+# Progress in the briefs (issue 11): the fixture dataset with every status
+
+
+def _fixture():
+    from progress_expect import FIXTURE, ZH, dataset
+    from shandong.site import get_model
+
+    return get_model(FIXTURE), dataset(), ZH
+
+
+def test_no_placeholder_address_and_no_text_for_developers():
+    from bs4 import BeautifulSoup
+
+    for site_url in ("", "https://example.org/digital-shandong/"):
+        for aid in AIDS:
+            html = render_html(MODEL, aid, site_url, changed="")
+            text = BeautifulSoup(html, "html.parser").get_text(" ")
+            assert "example.org" not in html and "briefs/" not in text, (site_url, aid)
+            for dev in ("data/", "unknown", "YAML", "git", "make "):
+                assert dev not in text, (aid, dev)
+            assert f"截至 {MODEL.as_of.isoformat()}" in text and "最后修改" not in text
+
+
+def test_fixture_briefs_list_every_item_with_its_state():
+    from bs4 import BeautifulSoup
+
+    model, d, zh = _fixture()
+    seen = set()
+    for aid in d.agencies:
+        doc = BeautifulSoup(render_html(model, aid, "", changed=""), "html.parser")
+        rows = doc.select("table.overview tbody tr")
+        got = set()
+        for tr in rows:
+            badge = tr.select_one(".state")
+            state = next(c.removeprefix("state-") for c in badge["class"] if c.startswith("state-"))
+            assert badge.get_text(strip=True) == zh[state]
+            got.add((tr.select_one(".ref").get_text(strip=True), state))
+        want = {(d.items[k].title, d.items[k].state) for k in d.agency_items(aid)}
+        assert got == want, aid
+        seen |= {s for _, s in got}
+        meta = doc.select_one(".masthead .meta").get_text(" ", strip=True)
+        assert f"截至 {d.as_of.isoformat()}" in meta and "印制日期" in meta
+        # the details: each item's newest report, with its evidence
+        for k in d.agency_items(aid):
+            x = d.items[k]
+            if x.reports:
+                assert x.reports[0]["summary"] in doc.get_text()
+                for c in x.reports[0].get("evidence", []):
+                    assert d.sources[c["source"]]["title"] in doc.get_text()
+    assert seen == set(zh)
+
+
+@pytest.mark.slow
+def test_fixture_brief_page_one_pdf(tmp_path):
+    """Page 1 of the PDF: the unit, 截至 <date>, the print date, every item's website id and state."""
+    from weasyprint import HTML
+
+    model, d, zh = _fixture()
+    aid = "big-data-bureau"
+    shutil.copyfile(TEMPLATES / CSS, tmp_path / CSS)
+    (tmp_path / "b.html").write_text(render_html(model, aid, "", changed=""), encoding="utf-8")
+    HTML(filename=str(tmp_path / "b.html")).write_pdf(tmp_path / "b.pdf")
+    first = squash(pdftext(tmp_path / "b.pdf", 1)[0])
+    assert squash(model.agencies[aid].name) in first
+    assert squash(f"截至 {d.as_of.isoformat()}") in first and "印制日期" in first
+    for k in d.agency_items(aid):
+        assert squash(d.items[k].title) in first, k
+    for s in {d.items[k].state for k in d.agency_items(aid)}:
+        assert squash(zh[s]) in first
