@@ -271,3 +271,13 @@ def test_build_without_git_history(tmp_path):
     entries = feed.findall("{http://www.w3.org/2005/Atom}entry")
     assert len(entries) == sum(len(x.reports) for x in D.items.values())
     assert "unknown" not in (out / "data.md" if (out / "data.md").exists() else out / "data" / "index.html").read_text()
+
+
+def test_readme_status_table_is_the_models():
+    from shandong.model import STATES
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Progress: status words and the as-of date", 1)[1].split("\n## ", 1)[0]
+    rows = [ln for ln in section.splitlines() if ln.startswith("| `")]
+    got = {ln.split("|")[1].strip(" `"): tuple(c.strip() for c in ln.split("|")[2:5]) for ln in rows}
+    assert got == STATES
