@@ -23,12 +23,24 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shandong import ROOT
-from shandong.check import DATA, FILES, RULES, Registry, check, main, report
+from shandong.check import DATA, FILES, RULES, Registry, check, main, report, warnings
 from shandong.load import Problem, load_yaml
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BROKEN = FIXTURES / "broken"
 EXPECTED = (BROKEN / "expected.txt").read_text(encoding="utf-8").splitlines()
+PROGRESS_DATA = FIXTURES / "progress-data"
+BROKEN_PROGRESS = FIXTURES / "broken-progress"
+EXPECTED_PROGRESS = (BROKEN_PROGRESS / "expected.txt").read_text(encoding="utf-8").splitlines()
+
+
+def broken_progress(to: Path) -> Path:
+    """The documents of progress-data/ with broken-progress/'s progress.yaml and sources.yaml."""
+    to = to / "broken-progress"
+    shutil.copytree(PROGRESS_DATA, to, dirs_exist_ok=True)
+    for name in ("progress.yaml", "sources.yaml"):
+        shutil.copyfile(BROKEN_PROGRESS / name, to / name)
+    return to
 
 
 def copy_data(to: Path) -> Path:
@@ -39,7 +51,9 @@ def copy_data(to: Path) -> Path:
 
 
 def lines(data_dir: Path) -> list[str]:
-    return report(check(data_dir)[1]).splitlines()
+    """What ``make check`` prints for a folder with problems: every error and warning, then the count."""
+    docs, problems = check(data_dir)
+    return report(problems, [] if problems else warnings(docs)).splitlines()
 
 
 # ---------------------------------------------------------------------------
@@ -69,6 +83,15 @@ def test_broken_fixture_report_is_exactly_expected():
 
 def test_broken_fixture_summary_counts_every_line():
     assert EXPECTED[-1] == f"{len(EXPECTED) - 1} errors"
+    assert len(EXPECTED) == 52
+
+
+def test_warnings_wait_until_the_errors_are_fixed():
+    docs, problems = check(BROKEN)
+    assert problems and [w.message.split(" (expected")[0] for w in warnings(docs)] == [
+        f"unit '{u}' ({s}) is named by no task or measure" for u, s in
+        [("commerce", "省商务厅"), ("statistics", "省统计局"), ("education", "省教育厅"), ("zibo", "淄博市人民政府"), ("transport", "省交通运输厅")]]
+    assert not any("warning" in ln for ln in EXPECTED)
 
 
 def test_cli_on_broken_data_exits_1(capsys):
@@ -92,9 +115,15 @@ def test_report_of_one_problem_says_error():
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.__name__ for r in RULES])
-def test_every_rule_fires_on_the_broken_fixture(rule):
-    docs, _ = check(BROKEN)
-    assert list(rule(docs, Registry(docs)))
+def test_every_rule_fires_on_a_broken_fixture(rule, tmp_path):
+    unfaithful = copy_with_sources(tmp_path / "unfaithful")
+    edit(unfaithful, "plan/tasks.yaml", '"培植壮大新一代信息技术产业。"', '"培植壮大新一代信息技朮产业。"')
+    edit(unfaithful, "action-2020/measures.yaml", "heading: 大力发展数字经济", "heading: 大力发展数字经济。")
+    fired = []
+    for data_dir in (BROKEN, broken_progress(tmp_path), unfaithful):
+        docs, _ = check(data_dir)
+        fired += list(rule(docs, Registry(docs, data_dir)))
+    assert fired
 
 
 # One focused test per rule: the line of expected.txt that shows it.
@@ -192,7 +221,13 @@ FILE_CASES: dict[str, tuple[bytes, list[str]]] = {
     "only a document marker": (b"---\n", ["data/themes.yaml:1:1: file: file is empty (expected the records of this file, see its schema)"]),
     "anchor and alias": (
         b"themes:\n  - &t\n    id: a\n  - *t\n",
-        [f"data/themes.yaml:2:5: file: YAML anchor &t {E_ALIAS}", f"data/themes.yaml:4:5: file: YAML alias *t {E_ALIAS}"]),
+        [f"data/themes.yaml:2:5: file: YAML anchor &t, and 1 more anchor or alias in this file {E_ALIAS}"]),
+    "alias alone": (
+        b"themes:\n  - id: a\n  - *t\n",
+        [f"data/themes.yaml:3:5: file: YAML alias *t {E_ALIAS}"]),
+    "one anchor": (
+        b"themes:\n  - &t\n    id: a\n",
+        [f"data/themes.yaml:2:5: file: YAML anchor &t {E_ALIAS}"]),
     "unknown tag on a list": (
         b"themes: !foo\n  - id: a\n",
         ["data/themes.yaml:1:9: file: could not determine a constructor for the tag '!foo' (expected plain YAML values)"]),
@@ -265,9 +300,8 @@ def test_alias_bomb_is_rejected_fast_without_expanding(tmp_path):
     start = time.perf_counter()
     out = lines(data_dir)
     assert time.perf_counter() - start < 2
-    assert out[0] == f"data/themes.yaml:1:4: file: YAML anchor &a {E_ALIAS}"
-    assert out[-1] == "81 errors"  # 9 anchors and 8 x 9 aliases, each named
-    assert all(ln.startswith("data/themes.yaml:") and ln.endswith(E_ALIAS) for ln in out[:-1])
+    # 9 anchors and 8 x 9 aliases: one message for the file, at the first of them
+    assert out == [f"data/themes.yaml:1:4: file: YAML anchor &a, and 80 more anchors or aliases in this file {E_ALIAS}", "1 error"]
 
 
 # ---------------------------------------------------------------------------
@@ -394,3 +428,210 @@ def test_real_data_ships_with_no_reports_and_a_reviewed_date():
     model = load_checked()
     assert (model.as_of, model.reviewed_by, model.reports, model.sources) == (date(2026, 11, 27), "本站编辑组", [], {})
     assert sum(model.state_counts().values()) == len(model.items)
+
+
+# ---------------------------------------------------------------------------
+# Progress reports and sources: tests/fixtures/broken-progress/, the complete report, exactly
+
+
+def test_broken_progress_report_is_exactly_expected(tmp_path):
+    assert lines(broken_progress(tmp_path)) == EXPECTED_PROGRESS
+    assert EXPECTED_PROGRESS[-1] == "21 errors"
+
+
+E_ITEM = "(expected an item key as on the site: task-N for a task, a measure id such as m1-1-1)"
+PROGRESS_LINES = {
+    "unknown item": f"data/progress.yaml:7:11: report of task-99 › item: unknown item 'task-99' {E_ITEM}; did you mean 'task-9' or",
+    "item written as a number": f"data/progress.yaml:11:11: report of 12 › item: unknown item '12' {E_ITEM}; did you mean 'task-12'?",
+    "status outside the vocabulary": "data/progress.yaml:17:13: report of m1-1-1 › status: 'complete' is not allowed (expected one of: completed, on-track, delayed, not-started, cancelled); did you mean 'completed'?",
+    "as_of in the future": "data/progress.yaml:20:12: report of m1-1-1 › as_of: as_of 2099-01-01 is in the future (expected a date no later than today)",
+    "as_of before the task division": "data/progress.yaml:24:12: report of task-12 › as_of: as_of 2017-06-30 is before task-12's document, 《数字山东发展规划（2018-2022年）重点任务分工》, was issued (expected a date from 2018-01-01: only the document's year, 2018, is known)",
+    "as_of before the action plan": "data/progress.yaml:28:12: report of m1-1-2 › as_of: as_of 2019-12-31 is before m1-1-2's document, 《数字山东2020行动方案》, was issued (expected a date from 2020-01-01: only the document's year, 2020, is known)",
+    "two reports on one date": "data/progress.yaml:32:12: report of m1-1-1 › as_of: a second report of m1-1-1 dated 2020-06-30, first at line 15 (expected one report per item and date",
+    "completed without evidence": "data/progress.yaml:35:5: report of m1-2-2: missing field 'evidence' (expected evidence for a completed report: at least one citation of a source in data/sources.yaml)",
+    "completed with empty evidence": "data/progress.yaml:43:15: report of m1-2-3 › evidence: a list is empty (expected at least one citation",
+    "unknown source": "data/progress.yaml:49:17: report of m1-2-1 › evidence[0].source: unknown source 'fixture-work-report-2012' (expected a source id from data/sources.yaml); did you mean 'fixture-work-report-2021'?",
+    "target the item does not have": "data/progress.yaml:57:17: report of m1-1-1 › values[0].target: m1-1-1 has no target '一链办理集成服务不少于100项' (expected one of its targets' text",
+    "value in another unit": "data/progress.yaml:63:15: report of m1-1-1 › values[1].unit: unit '个' is not the target's unit (expected '项', as the target is counted)",
+    "day not in the calendar": "data/progress.yaml:64:16: report of m1-1-1 › values[1].as_of: 2021-02-30 is not a day of the calendar",
+    "value for an item without targets": "data/progress.yaml:70:17: report of m5-1 › values[0].target: m5-1 has no target '完善组织推进机制' (expected no values: it has no numeric target)",
+    "reviewed before the newest report": "data/progress.yaml:4:9: reviewed.date: reviewed date 2020-12-31 is earlier than the newest report, 2021-01-15 at line 35",
+    "source without url or doc_number": "data/sources.yaml:10:5: source fixture-no-address: none of the allowed forms matches (expected at least one of url, doc_number)",
+    "duplicate source id": "data/sources.yaml:15:9: source fixture-work-report-2021 › id: duplicate id 'fixture-work-report-2021', first at line 4",
+    "url without scheme": "data/sources.yaml:19:10: source fixture-work-report-2021 › url: 'example.org/no-scheme' does not have the expected form",
+    "unknown source kind": "data/sources.yaml:20:11: source fixture-work-report-2021 › kind: 'report' is not allowed",
+}
+
+
+@pytest.mark.parametrize("rule", PROGRESS_LINES, ids=list(PROGRESS_LINES))
+def test_progress_rule(rule):
+    hits = [ln for ln in EXPECTED_PROGRESS if ln.startswith(PROGRESS_LINES[rule])]
+    assert len(hits) == 1, (PROGRESS_LINES[rule], hits)
+
+
+def test_progress_fixture_is_clean():
+    assert check(PROGRESS_DATA)[1] == []
+
+
+@pytest.mark.parametrize("when", ["future", "today"])
+def test_reviewed_date_not_in_the_future(tmp_path, when):
+    from datetime import date, timedelta
+
+    day = date.today() + (timedelta(days=1) if when == "future" else timedelta(0))
+    data_dir = copy_data(tmp_path)
+    text = (DATA / "progress.yaml").read_text(encoding="utf-8")
+    (data_dir / "progress.yaml").write_text(text.replace("date: 2026-11-27", f"date: {day}"), encoding="utf-8")
+    expected = [f"data/progress.yaml:7:9: reviewed.date: date {day} is in the future (expected a date no later than today)", "1 error"]
+    assert lines(data_dir) == (expected if when == "future" else ["0 errors"])
+
+
+# ---------------------------------------------------------------------------
+# Characters that print nothing, however written (issue 13): the exact place of the character
+
+E_PRINT = "(expected printable text: no control or invisible characters, however written)"
+PRINT_CASES = {
+    # file, the text as in the real data, the same text with the character; expected line of messages
+    "escape \\e in double quotes": ("plan/tasks.yaml", '"培植壮大新一代信息技术产业。"', '"培植壮大\\e[2J新一代信息技术产业。"',
+                                    [f"data/plan/tasks.yaml:45:16: tasks[4].text: character U+001B (a control character) is not allowed {E_PRINT}"]),
+    "escape \\x07": ("themes.yaml", "name: 数字政府", 'name: "数字\\x07政府"',
+                     [f"data/themes.yaml:7:14: themes[0].name: character U+0007 (a control character) is not allowed {E_PRINT}"]),
+    "escape \\u202e after another escape": ("themes.yaml", "name: 数字政府", 'name: "数\\t字\\u202e政府"',
+                                            [f"data/themes.yaml:7:13: themes[0].name: character U+0009 (a control character) is not allowed,"
+                                             f" and 1 more in this text {E_PRINT}"]),
+    "raw zero-width space": ("themes.yaml", "name: 数字政府", "name: 数字\u200b政府",
+                             [f"data/themes.yaml:7:13: themes[0].name: character U+200B (zero width space) is not allowed {E_PRINT}"]),
+    "raw direction override in single quotes": ("themes.yaml", "name: 数字政府", "name: '数''字\u202e政府'",
+                                                [f"data/themes.yaml:7:16: themes[0].name: character U+202E (right-to-left override) is not allowed {E_PRINT}"]),
+    "escape in a key": ("themes.yaml", "name: 数字政府", '"na\\u200bme": 数字政府',
+                        ["data/themes.yaml:6:5: theme government: missing field 'name' (expected a Chinese name)",
+                         f"data/themes.yaml:7:8: themes[0]: character U+200B (zero width space) is not allowed {E_PRINT}",
+                         "data/themes.yaml:7:5: theme government: unknown field 'na\u200bme' (expected one of: id, name, en, description, description_en); did you mean 'name'?"]),
+}
+
+
+@pytest.mark.parametrize("case", PRINT_CASES, ids=list(PRINT_CASES))
+def test_nonprinting_character_however_written(tmp_path, case):
+    rel, before, after, expected = PRINT_CASES[case]
+    data_dir = copy_data(tmp_path)
+    text = (DATA / rel).read_text(encoding="utf-8")
+    assert text.count(before) == 1
+    (data_dir / rel).write_text(text.replace(before, after), encoding="utf-8")
+    got = lines(data_dir)
+    assert got[-1] == f"{len(expected)} error{'s' if len(expected) != 1 else ''}"
+    assert sorted(got[:-1]) == sorted(expected)
+
+
+def test_line_breaks_in_a_text_are_printable():
+    from shandong.load import nonprinting
+
+    assert nonprinting("第一行\n第二行\u3000全角空格\u00a0") == []
+    assert nonprinting("a\rb\x85c\u2028") == [1, 3, 5]
+
+
+# ---------------------------------------------------------------------------
+# Warnings: a unit named by no item (issue 13). Printed; the data still passes.
+
+E_UNUSED = "is named by no task or measure (expected every unit of the registry on some item: use it or remove it)"
+
+
+def test_unit_named_by_no_item_is_a_warning_not_an_error(tmp_path, capsys):
+    data_dir = copy_data(tmp_path)
+    text = (DATA / "agencies.yaml").read_text(encoding="utf-8")
+    copy = ("  - id: big-data-burea\n    name: 山东省大数据局（重复）\n    short: 省大数局\n"
+            "    en: \"Shandong Big Data Bureau (typo)\"\n    kind: provincial-department\n    aliases: [省大数局]\n")
+    text = text.replace("compound_names:\n", copy + "compound_names:\n", 1)
+    (data_dir / "agencies.yaml").write_text(text, encoding="utf-8")
+    line = text.splitlines().index("  - id: big-data-burea") + 1
+    assert check(data_dir)[1] == []  # the build goes on
+    assert main([str(data_dir)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == [f"data/agencies.yaml:{line}:9: agency big-data-burea › id: warning: unit 'big-data-burea' (省大数局) {E_UNUSED};"
+                   " is it a copy of 'big-data-bureau' (省大数据局)?",
+                   "data OK: 51 tasks, 43 measures, 57 agencies, 5 themes; 0 errors, 1 warning"]
+
+
+def test_unused_unit_with_no_lookalike(tmp_path):
+    data_dir = copy_data(tmp_path)
+    text = (DATA / "agencies.yaml").read_text(encoding="utf-8")
+    extra = ("  - id: test-unit\n    name: 测试单位甲\n    short: 测试单位甲\n"
+             "    en: \"Test unit\"\n    kind: provincial-department\n    aliases: [测试单位甲]\n")
+    text = text.replace("compound_names:\n", extra + "compound_names:\n", 1)
+    (data_dir / "agencies.yaml").write_text(text, encoding="utf-8")
+    line = text.splitlines().index("  - id: test-unit") + 1
+    assert lines(data_dir) == [f"data/agencies.yaml:{line}:9: agency test-unit › id: warning: unit 'test-unit' (测试单位甲) {E_UNUSED}",
+                               "0 errors, 1 warning"]
+
+
+# ---------------------------------------------------------------------------
+# Fidelity to data/sources/ in make check (issue 13): at the field that differs, the document's words beside it
+
+TASK_DIVISION = "数字山东发展规划（2018-2022年）重点任务分工.txt"
+ACTION_PLAN = "数字山东2020行动方案.txt"
+TAB = "\t"  # the task division's rows are tab-separated
+
+
+def copy_with_sources(to: Path) -> Path:
+    copy_data(to)
+    shutil.copytree(DATA / "sources", to / "sources")
+    return to
+
+
+def edit(data_dir: Path, rel: str, old: str, new: str) -> int:
+    """Replace the one occurrence of ``old``; returns its line."""
+    text = (data_dir / rel).read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    (data_dir / rel).write_text(text.replace(old, new), encoding="utf-8")
+    return text[:text.index(old)].count("\n") + 1
+
+
+def source_line(name: str, start: str) -> int:
+    return next(n for n, ln in enumerate((DATA / "sources" / name).read_text(encoding="utf-8").splitlines(), 1)
+                if ln.lstrip("\u3000 ").startswith(start))
+
+
+def test_real_data_and_its_sources_agree():
+    assert check(DATA)[1] == []
+    assert Registry(check(DATA)[0], DATA).sources_dir == DATA / "sources"
+
+
+def test_one_character_of_a_task_differs(tmp_path):
+    data_dir = copy_with_sources(tmp_path)
+    line = edit(data_dir, "plan/tasks.yaml", '"培植壮大新一代信息技术产业。"', '"培植壮大新一代信息技朮产业。"')
+    assert lines(data_dir) == [
+        f"data/plan/tasks.yaml:{line}:11: task 5 › text: text differs from the source document at character 11:"
+        " here '…壮大新一代信息技朮产业。', the document '…壮大新一代信息技术产业。'"
+        f" (expected the document's words, data/sources/{TASK_DIVISION} line {source_line(TASK_DIVISION, '5' + TAB)})", "1 error"]
+
+
+def test_a_measure_attribution_a_heading_and_units_as_written_differ(tmp_path):
+    data_dir = copy_with_sources(tmp_path)
+    a = edit(data_dir, "action-2020/measures.yaml", '"省政府办公厅牵头，省大数据局配合，各有关部门、各市政府按职责分工负责"',
+             '"省政府办公厅牵头，省大数据局配合，各有关部门、各市政府按职责分工负责。"')
+    h = edit(data_dir, "action-2020/measures.yaml", "heading: 大力发展数字经济", "heading: 大力发展数字经济。")
+    u = edit(data_dir, "plan/tasks.yaml", '"制定推进规划落实的细化实施方案。"\n    units_as_written: "省政府有关部门、各市政府"',
+             '"制定推进规划落实的细化实施方案。"\n    units_as_written: "省政府有关部门、各市政府。"') + 1
+    expected = [
+        f"data/action-2020/measures.yaml:{h}:14: section 2 › heading: heading differs from the source document at character 9:"
+        f" here '大力发展数字经济。', the document '大力发展数字经济' (expected the document's words, data/sources/{ACTION_PLAN}"
+        f" line {source_line(ACTION_PLAN, '二、大力发展数字经济')})",
+        f"data/action-2020/measures.yaml:{a}:18: measure m1-1-1 › attribution: attribution differs from the source document at character 35:"
+        " here '…府按职责分工负责。', the document '…府按职责分工负责' (expected the document's words,"
+        f" data/sources/{ACTION_PLAN} line {source_line(ACTION_PLAN, '（一）推进政务服务')})",
+        f"data/plan/tasks.yaml:{u}:23: task 32 › units_as_written: units_as_written differs from the source document at character 13:"
+        f" here '…关部门、各市政府。', the document '…关部门、各市政府' (expected the document's words, data/sources/{TASK_DIVISION}"
+        f" line {source_line(TASK_DIVISION, '32' + TAB)})",
+    ]
+    assert lines(data_dir) == [*expected, "3 errors"]
+
+
+def test_a_missing_source_document_is_a_problem(tmp_path):
+    data_dir = copy_with_sources(tmp_path)
+    (data_dir / "sources" / ACTION_PLAN).unlink()
+    assert lines(data_dir) == [f"data/action-2020/measures.yaml:10:11: document.source: source document 'data/sources/{ACTION_PLAN}'"
+                               " is missing (expected the document's text in data/sources/, to compare the data with)", "1 error"]
+
+
+def test_a_folder_without_sources_is_not_compared(tmp_path):
+    data_dir = copy_data(tmp_path)
+    edit(data_dir, "plan/tasks.yaml", '"培植壮大新一代信息技术产业。"', '"培植壮大新一代信息技朮产业。"')
+    assert lines(data_dir) == ["0 errors"]

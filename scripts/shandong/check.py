@@ -12,7 +12,9 @@ import difflib
 import json
 import re
 import sys
+from collections import Counter
 from collections.abc import Iterator
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,11 +59,16 @@ class DataError(Exception):
         super().__init__(report(problems))
 
 
-def report(problems: list[Problem]) -> str:
-    lines = [str(p) for p in sorted(problems)]
-    n = len(problems)
-    lines.append(f"{n} error{'s' if n != 1 else ''}")
+def report(problems: list[Problem], warned: list[Problem] = ()) -> str:
+    """Every problem and warning in file order, then ``N errors`` (and ``, M warnings`` when there are some)."""
+    lines = [str(p) for p in sorted([*problems, *warned])]
+    lines.append(_count(problems, warned))
     return "\n".join(lines)
+
+
+def _count(problems: list[Problem], warned: list[Problem]) -> str:
+    n, w = len(problems), len(warned)
+    return f"{n} error{'s' if n != 1 else ''}" + (f", {w} warning{'s' if w != 1 else ''}" if w else "")
 
 
 @cache
@@ -104,7 +111,7 @@ def where(data: Any, path: tuple) -> str:
     return head or tail or "file"
 
 
-def did_you_mean(value: Any, choices: dict[str, str], shown: dict[str, str] | None = None) -> str:
+def did_you_mean(value: Any, choices: dict[str, str], shown: dict[str, str] | None = None, cutoff: float = 0.6) -> str:
     """Suggest close matches. ``choices`` maps every spelling to the id to suggest."""
     if not isinstance(value, str):
         return ""
@@ -112,7 +119,7 @@ def did_you_mean(value: Any, choices: dict[str, str], shown: dict[str, str] | No
         hits = [choices[value]]
     else:
         hits = []
-        for m in difflib.get_close_matches(value, list(choices), n=5, cutoff=0.6):
+        for m in difflib.get_close_matches(value, list(choices), n=5, cutoff=cutoff):
             if choices[m] not in hits:
                 hits.append(choices[m])
         hits = hits[:3]
@@ -248,9 +255,15 @@ def strings(rec: dict, key: str) -> list[tuple[int, str]]:
 
 
 class Registry:
-    """What the other files may refer to: agencies with all their spellings, themes, tasks."""
+    """What the other files may refer to: agencies with all their spellings, themes, tasks, items, sources;
+    and the folder of the source documents (``data/sources/``) when there is one."""
 
-    def __init__(self, docs: dict[str, Document | None]):
+    def __init__(self, docs: dict[str, Document | None], data_dir: Path | None = None):
+        # A data folder without sources/ (an excerpt in tests) is not compared with the documents;
+        # data/ itself always is, so that removing the documents does not turn the comparison off.
+        sources_dir = Path(data_dir) / "sources" if data_dir is not None else None
+        is_data = data_dir is not None and Path(data_dir).resolve() == DATA.resolve()
+        self.sources_dir = sources_dir if sources_dir is not None and (sources_dir.is_dir() or is_data) else None
         self.agencies: dict[str, dict] = {}
         self.spelling: dict[str, str] = {}  # any id, name, short or alias -> id
         for _, rec in records(docs["agencies"], "agencies"):
@@ -266,6 +279,12 @@ class Registry:
                 self.compounds.setdefault(rec["text"], [u for u in rec["units"] if isinstance(u, str)])
         self.themes = {rec["id"]: rec for _, rec in records(docs["themes"], "themes") if isinstance(rec.get("id"), str)}
         self.tasks = {rec["number"]: rec for _, rec in records(docs["tasks"], "tasks") if _is_int(rec.get("number"))}
+        # Items as progress reports name them (Item.key): key -> (kind of file, record)
+        self.items: dict[str, tuple[str, dict]] = {f"task-{n}": ("tasks", rec) for n, rec in self.tasks.items()}
+        for _, rec in records(docs["measures"], "measures"):
+            if isinstance(rec.get("id"), str):
+                self.items.setdefault(rec["id"], ("measures", rec))
+        self.sources = {rec["id"]: rec for _, rec in records(docs["sources"], "sources") if isinstance(rec.get("id"), str)}
         # A file counts as present when its main list (named as the file's kind) has a record;
         # otherwise its problems are reported once, not again at every reference to it.
         self.have = {k: any(True for _ in records(docs[k], k)) for k in docs}
@@ -291,7 +310,8 @@ def rule_unique(docs, reg) -> Iterator[Problem]:
     """Ids and numbers are unique within their list."""
     for kind, key, field in [("agencies", "agencies", "id"), ("agencies", "compound_names", "text"),
                              ("themes", "themes", "id"), ("tasks", "tasks", "number"),
-                             ("measures", "sections", "number"), ("measures", "measures", "id")]:
+                             ("measures", "sections", "number"), ("measures", "measures", "id"),
+                             ("sources", "sources", "id")]:
         doc, seen = docs[kind], {}
         for i, rec in records(doc, key):
             v = rec.get(field)
@@ -491,8 +511,331 @@ def records_in(rec: dict, key: str) -> Iterator[tuple[int, dict]]:
                 yield j, v
 
 
+# ---------------------------------------------------------------------------
+# Fidelity: the verbatim fields are the words of the documents in data/sources/
+
+
+def _source_document(docs, reg, kind: str) -> tuple[Path | None, list[Problem]]:
+    """The source document named by the file's ``document.source``, when it is compared."""
+    doc = docs[kind]
+    if reg.sources_dir is None or doc is None or not isinstance(doc.data, dict):
+        return None, []
+    source = _mapping(doc.data.get("document")).get("source")
+    if not isinstance(source, str):
+        return None, []
+    path = reg.sources_dir / Path(source).name
+    if not path.is_file():
+        return None, [_p(doc, ("document", "source"), f"source document '{source}' is missing (expected the document's text"
+                                                      f" in data/sources/, to compare the data with)")]
+    return path, []
+
+
+def _source_line(path: Path, words: str) -> int:
+    """The line of the source document that holds ``words`` (0 when none does)."""
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if words and words in line:
+            return n
+    return 0
+
+
+def _differs(doc: Document, path: tuple, field: str, data: Any, source: str, src_path: Path, src_line: int) -> Iterator[Problem]:
+    """A verbatim field that is not the document's words: where it first differs, both wordings side by side."""
+    if not isinstance(data, str) or data == source:
+        return
+    op = next(o for o in difflib.SequenceMatcher(None, data, source, autojunk=False).get_opcodes() if o[0] != "equal")
+    _, i1, i2, j1, j2 = op
+
+    def window(text: str, a: int, b: int, ctx: int = 8) -> str:
+        start, end = max(0, a - ctx), min(len(text), b + ctx)
+        return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+
+    where_src = f"data/sources/{src_path.name}" + (f" line {src_line}" if src_line else "")
+    yield _p(doc, path, f"{field} differs from the source document at character {i1 + 1}: here '{window(data, i1, i2)}',"
+                        f" the document '{window(source, j1, j2)}' (expected the document's words, {where_src})")
+
+
+def rule_fidelity_tasks(docs, reg) -> Iterator[Problem]:
+    """Each task's number, text, units as written and schedule as written are the task division's."""
+    src_path, problems = _source_document(docs, reg, "tasks")
+    yield from problems
+    if src_path is None:
+        return
+    from .sources import parse_task_division
+
+    doc = docs["tasks"]
+    rows = {r.number: r for r in parse_task_division(src_path)}
+    seen = set()
+    for i, rec in records(doc, "tasks"):
+        n = rec.get("number")
+        if not _is_int(n):
+            continue
+        seen.add(n)
+        row = rows.get(n)
+        if row is None:
+            yield _p(doc, ("tasks", i, "number"), f"task {n} is not in the source document (expected a task number of"
+                                                  f" data/sources/{src_path.name}: 1 to {max(rows, default=0)})")
+            continue
+        yield from _differs(doc, ("tasks", i, "text"), "text", rec.get("text"), row.text, src_path, row.line)
+        yield from _differs(doc, ("tasks", i, "units_as_written"), "units_as_written", rec.get("units_as_written"),
+                            row.units_text, src_path, row.line)
+        schedule = rec.get("schedule")
+        if isinstance(schedule, dict):
+            yield from _differs(doc, ("tasks", i, "schedule", "as_written"), "schedule.as_written", schedule.get("as_written"),
+                                row.schedule, src_path, row.line)
+    for n in sorted(set(rows) - seen):
+        yield _p(doc, ("tasks",), f"task {n} of the source document (line {rows[n].line}) is missing"
+                                  f" (expected every task of data/sources/{src_path.name})")
+
+
+def _source_measure_ids(plan) -> list[str]:
+    """The ids the measures of the parsed action plan have: m<section>-<subsection>-<n> or m<section>-<n>."""
+    ids, ordinal = [], Counter()
+    for m in plan.measures:
+        ordinal[(m.section, m.subsection)] += 1
+        ids.append(f"m{m.section}-" + (f"{m.subsection}-" if m.subsection else "") + str(ordinal[(m.section, m.subsection)]))
+    return ids
+
+
+def rule_fidelity_action_plan(docs, reg) -> Iterator[Problem]:
+    """The preamble, headings, and each measure's text and attribution are the action plan's."""
+    src_path, problems = _source_document(docs, reg, "measures")
+    yield from problems
+    if src_path is None:
+        return
+    from .sources import parse_action_plan
+
+    doc = docs["measures"]
+    try:
+        plan = parse_action_plan(src_path)
+    except (ValueError, IndexError) as exc:
+        yield _p(doc, ("document", "source"), f"the source document cannot be read: {exc} (expected the action plan's layout)")
+        return
+    if isinstance(doc.data, dict):
+        yield from _differs(doc, ("preamble",), "preamble", doc.data.get("preamble"), plan.preamble, src_path,
+                            _source_line(src_path, plan.preamble))
+    headings = {s.number: s for s in plan.sections}
+    for i, rec in records(doc, "sections"):
+        src = headings.get(rec.get("number")) if _is_int(rec.get("number")) else None
+        if src is None:
+            continue
+        yield from _differs(doc, ("sections", i, "heading"), "heading", rec.get("heading"), src.heading, src_path,
+                            _source_line(src_path, src.heading))
+        subs = dict(src.subsections)
+        for j, sub in records_in(rec, "subsections"):
+            if sub.get("number") in subs:
+                yield from _differs(doc, ("sections", i, "subsections", j, "heading"), "heading", sub.get("heading"),
+                                    subs[sub["number"]], src_path, _source_line(src_path, subs[sub["number"]]))
+    measures = dict(zip(_source_measure_ids(plan), plan.measures, strict=True))
+    seen = set()
+    for i, rec in records(doc, "measures"):
+        mid = rec.get("id")
+        if not isinstance(mid, str):
+            continue
+        seen.add(mid)
+        src = measures.get(mid)
+        if src is None:
+            yield _p(doc, ("measures", i, "id"), f"measure {mid} is not in the source document (expected the id of a measure of"
+                                                 f" data/sources/{src_path.name}, numbered in its section and subsection)")
+            continue
+        line = _source_line(src_path, src.text[:40])
+        yield from _differs(doc, ("measures", i, "text"), "text", rec.get("text"), src.text, src_path, line)
+        yield from _differs(doc, ("measures", i, "attribution"), "attribution", rec.get("attribution"), src.attribution, src_path, line)
+    for mid in [m for m in measures if m not in seen]:
+        yield _p(doc, ("measures",), f"measure {mid} of the source document is missing (expected every measure of data/sources/{src_path.name})")
+
+
+# ---------------------------------------------------------------------------
+# Progress reports (data/progress.yaml) and their sources (data/sources.yaml)
+
+
+def today() -> date:
+    return date.today()
+
+
+def _iso(x: Any) -> date | None:
+    """The date of a YYYY-MM-DD text, or None (the schema reports the form; ``rule_real_dates`` a day that does not exist)."""
+    if isinstance(x, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", x):
+        try:
+            return date.fromisoformat(x)
+        except ValueError:
+            return None
+    return None
+
+
+def _dated_fields(docs) -> Iterator[tuple[Document, tuple, Any]]:
+    """Every date of the progress and sources files: (document, path, value)."""
+    p = docs["progress"]
+    if p is not None and isinstance(p.data, dict):
+        yield p, ("reviewed", "date"), _mapping(p.data.get("reviewed")).get("date")
+    for i, rec in records(p, "reports"):
+        yield p, ("reports", i, "as_of"), rec.get("as_of")
+        for j, v in records_in(rec, "values"):
+            yield p, ("reports", i, "values", j, "as_of"), v.get("as_of")
+    for i, rec in records(docs["sources"], "sources"):
+        yield docs["sources"], ("sources", i, "date"), rec.get("date")
+
+
+def rule_real_dates(docs, reg) -> Iterator[Problem]:
+    """A date of the right form is a day of the calendar (2021-02-30 is not)."""
+    for doc, path, value in _dated_fields(docs):
+        if isinstance(value, str) and re.fullmatch(r"20\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", value) and _iso(value) is None:
+            yield _p(doc, path, f"{value} is not a day of the calendar (expected a date that exists, written YYYY-MM-DD)")
+
+
+def rule_dates_not_in_the_future(docs, reg) -> Iterator[Problem]:
+    """No report, value or review is dated after today."""
+    now = today()
+    for doc, path, value in _dated_fields(docs):
+        d = _iso(value)
+        if d is not None and d > now:
+            yield _p(doc, path, f"{path[-1]} {value} is in the future (expected a date no later than today)")
+
+
+def rule_report_item(docs, reg) -> Iterator[Problem]:
+    """A report is about an item of the documents."""
+    if not (reg.have["tasks"] or reg.have["measures"]):
+        return
+    doc = docs["progress"]
+    spell = {k: k for k in reg.items}
+    for n in reg.tasks:
+        for s in (str(n), f"task{n}", f"task {n}", f"task_{n}", f"任务{n}"):
+            spell.setdefault(s, f"task-{n}")
+    for k in list(reg.items):
+        if k.startswith("m"):
+            spell.setdefault(k[1:].replace("-", "."), k)  # 1.1.1 as the site's titles write it
+    for i, rec in records(doc, "reports"):
+        key = rec.get("item")
+        if isinstance(key, str) and key not in reg.items:
+            yield _p(doc, ("reports", i, "item"), f"unknown item '{key}' (expected an item key as on the site: task-N for a task,"
+                                                  f" a measure id such as m1-1-1){did_you_mean(key, spell)}")
+
+
+def _document_start(docs, kind: str) -> tuple[int | None, str]:
+    """The first year an item of this file can have progress (we know only the year the document was issued), and the title."""
+    doc = docs[kind]
+    meta = _mapping(doc.data.get("document")) if doc is not None and isinstance(doc.data, dict) else {}
+    year = _mapping(meta.get("period")).get("start") if kind == "tasks" else meta.get("year")
+    return (year if _is_int(year) else None), str(meta.get("title") or kind)
+
+
+def rule_report_before_document(docs, reg) -> Iterator[Problem]:
+    """A report is not dated before its item's document was issued."""
+    doc = docs["progress"]
+    for i, rec in records(doc, "reports"):
+        d, item = _iso(rec.get("as_of")), reg.items.get(rec.get("item")) if isinstance(rec.get("item"), str) else None
+        if d is None or item is None:
+            continue
+        year, title = _document_start(docs, item[0])
+        if year is not None and d < date(year, 1, 1):
+            yield _p(doc, ("reports", i, "as_of"), f"as_of {rec['as_of']} is before {rec['item']}'s document, 《{title}》, was issued"
+                                                   f" (expected a date from {year}-01-01: only the document's year, {year}, is known)")
+
+
+def rule_report_dates_unique(docs, reg) -> Iterator[Problem]:
+    """An item has at most one report per date."""
+    doc, seen = docs["progress"], {}
+    for i, rec in records(doc, "reports"):
+        key = (rec.get("item"), rec.get("as_of"))
+        if not all(isinstance(x, str) for x in key):
+            continue
+        if key in seen:
+            yield _p(doc, ("reports", i, "as_of"), f"a second report of {key[0]} dated {key[1]}, first at line {doc.where(('reports', seen[key]))[0]}"
+                                                   " (expected one report per item and date: merge them, or correct the date)")
+        else:
+            seen[key] = i
+
+
+def rule_citations(docs, reg) -> Iterator[Problem]:
+    """Every cited source is in data/sources.yaml."""
+    doc = docs["progress"]
+    spell = {}
+    for sid, rec in reg.sources.items():
+        for s in (sid, rec.get("title"), rec.get("doc_number")):
+            if isinstance(s, str):
+                spell.setdefault(s, sid)
+    for i, rec in records(doc, "reports"):
+        for j, c in records_in(rec, "evidence"):
+            sid = c.get("source")
+            if isinstance(sid, str) and sid not in reg.sources:
+                known = "a source id from data/sources.yaml" if reg.sources else "a source added to data/sources.yaml first: it has none"
+                yield _p(doc, ("reports", i, "evidence", j, "source"), f"unknown source '{sid}' (expected {known}){did_you_mean(sid, spell)}")
+
+
+def rule_target_values(docs, reg) -> Iterator[Problem]:
+    """A value is of one of the item's targets, in the target's unit."""
+    doc = docs["progress"]
+    for i, rec in records(doc, "reports"):
+        item = reg.items.get(rec.get("item")) if isinstance(rec.get("item"), str) else None
+        if item is None:
+            continue
+        targets = {t["text"]: t for _, t in records_in(item[1], "targets") if isinstance(t.get("text"), str)}
+        for j, v in records_in(rec, "values"):
+            text, unit = v.get("target"), v.get("unit")
+            if not isinstance(text, str):
+                continue
+            if text not in targets:
+                if targets:
+                    exp = "one of its targets' text, as in data/action-2020/measures.yaml: " + ", ".join(f"'{t}'" for t in targets)
+                else:
+                    exp = "no values: it has no numeric target"
+                yield _p(doc, ("reports", i, "values", j, "target"), f"{rec['item']} has no target '{text}' (expected {exp})"
+                                                                     f"{did_you_mean(text, {t: t for t in targets})}")
+            elif isinstance(unit, str) and isinstance(targets[text].get("unit"), str) and unit != targets[text]["unit"]:
+                yield _p(doc, ("reports", i, "values", j, "unit"), f"unit '{unit}' is not the target's unit"
+                                                                   f" (expected '{targets[text]['unit']}', as the target is counted)")
+
+
+def rule_reviewed_after_reports(docs, reg) -> Iterator[Problem]:
+    """The data's reviewed date is not earlier than its newest report."""
+    doc = docs["progress"]
+    if doc is None or not isinstance(doc.data, dict):
+        return
+    reviewed = _iso(_mapping(doc.data.get("reviewed")).get("date"))
+    now = today()  # a report dated in the future is reported as such, not again here
+    dated = [(d, i) for i, rec in records(doc, "reports") if (d := _iso(rec.get("as_of"))) is not None and d <= now]
+    if reviewed is None or not dated:
+        return
+    newest, i = max(dated, key=lambda x: (x[0], -x[1]))
+    if reviewed < newest:
+        yield _p(doc, ("reviewed", "date"), f"reviewed date {reviewed} is earlier than the newest report, {newest} at line {doc.where(('reports', i))[0]}"
+                                            " (expected the date of the review that added the newest report, or later)")
+
+
+# ---------------------------------------------------------------------------
+# Warnings: printed by ``make check``, but the data passes and the site builds
+
+
+def rule_unused_units(docs, reg) -> Iterator[Problem]:
+    """A unit of the registry that no task or measure names (a misspelt copy of another unit?)."""
+    if not (reg.have["tasks"] and reg.have["measures"]):  # with a file unreadable, every unit could look unused
+        return
+    named = {u for kind, key, fields in [("tasks", "tasks", ["units"]), ("measures", "measures", list(ROLES))]
+             for _, rec in records(docs[kind], key) for field in fields for _, u in strings(rec, field)}
+    doc = docs["agencies"]
+    for i, rec in records(doc, "agencies"):
+        aid = rec.get("id")
+        if not isinstance(aid, str) or aid in named or reg.agencies.get(aid) is not rec:
+            continue
+        shown = {a: reg.short(a) for a in reg.agencies}
+        names = {s: a for s, a in reg.spelling.items() if a != aid and a in named and s not in reg.agencies}
+        ids = {a: a for a in named if a != aid and a in reg.agencies}
+        hint = ""
+        for s, choices, cutoff in [(rec.get("short"), names, 0.8), (rec.get("name"), names, 0.8), (aid, ids, 0.9)]:
+            if hint := did_you_mean(s, choices, shown, cutoff=cutoff):
+                hint = "; is it a copy of " + hint.removeprefix("; did you mean ")
+                break
+        p = _p(doc, ("agencies", i, "id"), f"unit '{aid}' ({reg.short(aid)}) is named by no task or measure"
+                                           f" (expected every unit of the registry on some item: use it or remove it){hint}")
+        yield Problem(p.file, p.line, p.col, p.where, p.message, "warning")
+
+
+WARNING_RULES = [rule_unused_units]
+
 RULES = [rule_unique, rule_aliases, rule_references, rule_measure_id, rule_units_once,
-         rule_units_as_written, rule_schedules, rule_targets_and_deadlines]
+         rule_units_as_written, rule_schedules, rule_targets_and_deadlines,
+         rule_real_dates, rule_dates_not_in_the_future, rule_report_item, rule_report_before_document,
+         rule_report_dates_unique, rule_citations, rule_target_values, rule_reviewed_after_reports,
+         rule_fidelity_tasks, rule_fidelity_action_plan]
 
 
 # ---------------------------------------------------------------------------
@@ -508,18 +851,27 @@ def check(data_dir: Path = DATA, shown_prefix: str = "data") -> tuple[dict[str, 
         if doc is not None:
             problems += schema_problems(doc, schema_name)
         docs[kind] = doc
-    reg = Registry(docs)
+    reg = Registry(docs, Path(data_dir))
     for rule in RULES:
         problems += list(rule(docs, reg))
     return docs, sorted(one_message_per_mistake(problems))
 
 
+LOOKUPS = ("unknown unit ", "unknown item ", "unknown source ")
+
+
 def one_message_per_mistake(problems: list[Problem]) -> set[Problem]:
-    """A unit that is not an id (e.g. a Chinese name) fails the schema's id form and the
-    registry lookup at the same place: keep only the lookup, which says what to write."""
-    unknown = {(p.file, p.line, p.col) for p in problems if p.message.startswith("unknown unit ")}
+    """A unit, item or source that is not an id (e.g. a Chinese name) fails the schema's id form and
+    the registry lookup at the same place: keep only the lookup, which says what to write."""
+    unknown = {(p.file, p.line, p.col) for p in problems if p.message.startswith(LOOKUPS)}
     return {p for p in problems
             if not ((p.file, p.line, p.col) in unknown and "does not have the expected form" in p.message)}
+
+
+def warnings(docs: dict[str, Document | None]) -> list[Problem]:
+    """What ``make check`` warns about (``check`` returned the documents)."""
+    reg = Registry(docs)
+    return sorted(w for rule in WARNING_RULES for w in rule(docs, reg))
 
 
 def load_checked(data_dir: Path = DATA):
@@ -536,12 +888,15 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     data_dir = Path(argv[0]) if argv else DATA
     docs, problems = check(data_dir)
+    warned = [] if problems else warnings(docs)  # the errors first: a broken file makes false warnings
     if problems:
-        print(report(problems))
+        print(report(problems, warned))
         return 1
+    for w in warned:
+        print(w)
     d = {k: v.data for k, v in docs.items()}
     print(f"data OK: {len(d['tasks']['tasks'])} tasks, {len(d['measures']['measures'])} measures, "
-          f"{len(d['agencies']['agencies'])} agencies, {len(d['themes']['themes'])} themes; 0 errors")
+          f"{len(d['agencies']['agencies'])} agencies, {len(d['themes']['themes'])} themes; {_count([], warned)}")
     return 0
 
 
