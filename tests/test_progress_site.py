@@ -39,7 +39,7 @@ def counts_table(section) -> dict[str, int]:
         badge = row.select_one(".ds-state")
         if badge:
             assert badge.get_text(strip=True) == ZH[state_of(badge)]
-            out[state_of(badge)] = int(row.find_all("td")[-1].get_text(strip=True))
+            out[state_of(badge)] = int(row.find_all("td")[1].get_text(strip=True))
     return out
 
 
