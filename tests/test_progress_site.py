@@ -185,7 +185,7 @@ def test_targets_page(site):
         bar = tr.find("progress")
         assert int(bar["max"]) == 100 and int(bar["value"]) == min(pct, 100), t["text"]
         assert f"{pct}%" in bar["aria-label"] and f"{pct}%" in tr.get_text()
-        assert str(v["as_of"]) in tr.get_text()
+        assert str(v["as_of"]) in tr.get_text() and f"{v['value']:,} {v['unit']}" in tr.get_text()
 
 
 def test_deadlines_page_by_state(site):
