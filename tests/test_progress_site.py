@@ -281,3 +281,17 @@ def test_readme_status_table_is_the_models():
     rows = [ln for ln in section.splitlines() if ln.startswith("| `")]
     got = {ln.split("|")[1].strip(" `"): tuple(c.strip() for c in ln.split("|")[2:5]) for ln in rows}
     assert got == STATES
+
+
+def test_agency_chart_by_theme(site):
+    for aid in ["big-data-bureau", "all-city-governments"]:
+        keys = D.agency_items(aid)
+        svg = page(site, f"agencies/{aid}/").select_one(f"svg.sd-chart-chart-status-theme-{aid}")
+        for tid in D.themes:
+            mine = [k for k in keys if D.items[k].theme == tid]
+            bar = svg.select_one(f'g.bar[data-key="{tid}"]')
+            if not mine:
+                assert bar is None
+                continue
+            got = {r["data-state"]: int(r["data-value"]) for r in bar.select("rect[data-state]")}
+            assert got == {s: n for s, n in D.counts(mine).items() if n}, (aid, tid)

@@ -542,7 +542,8 @@ def status_chart(model: Model, by: str, aid: str | None = None, items: list[Item
                  key: str | None = None) -> dict:
     """What templates/partials/chart.md.j2 needs for a progress chart: ``by`` is "theme" or "role"."""
     if by == "theme":
-        table, title, what = status_themes_table(model, items), "进展：各主题的事项状态", "一个主题"
+        table, what = status_themes_table(model, items), "一个主题"
+        title = f"进展：{model.agencies[aid].short}各主题的事项状态" if aid else "进展：各主题的事项状态"
     else:
         table = status_roles_table(model, aid, items)
         title = f"进展：{model.agencies[aid].short}按角色的事项状态" if aid else "进展：按单位角色的事项状态"
