@@ -205,7 +205,7 @@ FILE_CASES: dict[str, tuple[bytes, list[str]]] = {
          " (expected valid YAML: check the indentation, colons and quotes on this line and the line above)"]),
     "duplicate key": (
         THEMES.replace("    name: 数字政府\n".encode(), "    name: 数字政府\n    name: 政府\n".encode(), 1),
-        ["data/themes.yaml:8:5: themes[0]: duplicate key 'name', first at line 7 (expected each field once)"]),
+        ["data/themes.yaml:8:5: theme government: duplicate key 'name', first at line 7 (expected each field once)"]),
     "non-UTF-8 bytes": (
         "themes:\n  - id: 政府\n".encode() + b"    name: \xff\xfe\n",
         ["data/themes.yaml:3:11: file: byte 0xff is not UTF-8 (expected the file saved as UTF-8)"]),
@@ -373,7 +373,10 @@ def assert_problems(problems: list) -> None:
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory) -> Path:
-    return copy_data(tmp_path_factory.mktemp("data"))
+    """A copy of the data with the source documents, so that the comparison with them is exercised too."""
+    to = copy_data(tmp_path_factory.mktemp("data"))
+    shutil.copytree(DATA / "sources", to / "sources")
+    return to
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -492,19 +495,19 @@ E_PRINT = "(expected printable text: no control or invisible characters, however
 PRINT_CASES = {
     # file, the text as in the real data, the same text with the character; expected line of messages
     "escape \\e in double quotes": ("plan/tasks.yaml", '"培植壮大新一代信息技术产业。"', '"培植壮大\\e[2J新一代信息技术产业。"',
-                                    [f"data/plan/tasks.yaml:45:16: tasks[4].text: character U+001B (a control character) is not allowed {E_PRINT}"]),
+                                    [f"data/plan/tasks.yaml:45:16: task 5 › text: character U+001B (a control character) is not allowed {E_PRINT}"]),
     "escape \\x07": ("themes.yaml", "name: 数字政府", 'name: "数字\\x07政府"',
-                     [f"data/themes.yaml:7:14: themes[0].name: character U+0007 (a control character) is not allowed {E_PRINT}"]),
+                     [f"data/themes.yaml:7:14: theme government › name: character U+0007 (a control character) is not allowed {E_PRINT}"]),
     "escape \\u202e after another escape": ("themes.yaml", "name: 数字政府", 'name: "数\\t字\\u202e政府"',
-                                            [f"data/themes.yaml:7:13: themes[0].name: character U+0009 (a control character) is not allowed,"
+                                            [f"data/themes.yaml:7:13: theme government › name: character U+0009 (a control character) is not allowed,"
                                              f" and 1 more in this text {E_PRINT}"]),
     "raw zero-width space": ("themes.yaml", "name: 数字政府", "name: 数字\u200b政府",
-                             [f"data/themes.yaml:7:13: themes[0].name: character U+200B (zero width space) is not allowed {E_PRINT}"]),
+                             [f"data/themes.yaml:7:13: theme government › name: character U+200B (zero width space) is not allowed {E_PRINT}"]),
     "raw direction override in single quotes": ("themes.yaml", "name: 数字政府", "name: '数''字\u202e政府'",
-                                                [f"data/themes.yaml:7:16: themes[0].name: character U+202E (right-to-left override) is not allowed {E_PRINT}"]),
+                                                [f"data/themes.yaml:7:16: theme government › name: character U+202E (right-to-left override) is not allowed {E_PRINT}"]),
     "escape in a key": ("themes.yaml", "name: 数字政府", '"na\\u200bme": 数字政府',
                         ["data/themes.yaml:6:5: theme government: missing field 'name' (expected a Chinese name)",
-                         f"data/themes.yaml:7:8: themes[0]: character U+200B (zero width space) is not allowed {E_PRINT}",
+                         f"data/themes.yaml:7:8: theme government: character U+200B (zero width space) is not allowed {E_PRINT}",
                          "data/themes.yaml:7:5: theme government: unknown field 'na\u200bme' (expected one of: id, name, en, description, description_en); did you mean 'name'?"]),
 }
 
@@ -635,3 +638,14 @@ def test_a_folder_without_sources_is_not_compared(tmp_path):
     data_dir = copy_data(tmp_path)
     edit(data_dir, "plan/tasks.yaml", '"培植壮大新一代信息技术产业。"', '"培植壮大新一代信息技朮产业。"')
     assert lines(data_dir) == ["0 errors"]
+
+
+def test_the_builds_checked_verdict_depends_on_the_source_documents(tmp_path):
+    """A build skips the checker for data it has seen pass: a changed document must count as new data."""
+    from shandong.site import _verdict
+
+    data_dir = copy_with_sources(tmp_path)
+    before = _verdict(data_dir)
+    path = data_dir / "sources" / TASK_DIVISION
+    path.write_text(path.read_text(encoding="utf-8").replace("培植壮大", "培植状大"), encoding="utf-8")
+    assert _verdict(data_dir) != before

@@ -62,6 +62,8 @@ def tiny_data_dir(root: Path) -> Path:
                       "targets": [{"text": "建成<10>个平台", "metric": "平台", "value": 10, "unit": "个", "due": "2020-12-31", "due_as_written": "年底前"}],
                       "related_tasks": [1]}],
     })
+    dump("progress.yaml", {"reviewed": {"date": "2026-11-27", "by": "编辑组"}, "reports": []})
+    dump("sources.yaml", {"sources": []})
     return root
 
 

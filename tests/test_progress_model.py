@@ -98,3 +98,39 @@ def test_real_data_items_are_all_unreported():
     model = load_checked()
     assert all(i.reports == [] and i.current is None for i in model.items)
     assert {i.state for i in model.items} == {"overdue-unreported", "no-report"}
+
+
+# ---------------------------------------------------------------------------
+# One definition of each fact (issue 13): from the data where the data has it
+
+
+def test_item_sources_name_the_documents_as_the_data_titles_them():
+    import copy
+
+    from shandong.model import build_model
+
+    docs = copy.deepcopy(check(DATA)[0])
+    docs["tasks"].data["document"]["title"] = "规划甲"
+    docs["measures"].data["document"]["title"] = "方案乙"
+    docs["measures"].data["document"]["year"] = 2031
+    model = build_model(docs)
+    assert model.tasks[11].source == "《规划甲》，序号 12"
+    assert model.measures[0].source == "《方案乙》一（一）第 1 项措施"
+    assert model.measures[0].source_short == "2031方案 1.1.1"
+
+
+def test_shared_constants_have_one_definition():
+    from shandong import briefs, charts, model, sources
+
+    assert briefs.ROLE_ORDER is model.ROLE_ORDER and charts.ROLE_ORDER is model.ROLE_ORDER
+    assert sources.CN_NUMERALS is model.CN_NUMERALS
+
+
+def test_agencies_by_load_one_order(model):
+    from shandong import charts
+
+    registry = list(model.agencies)
+    ranked = [a.id for a in model.agencies_by_load()]
+    # most items first; ties in the registry's order
+    assert ranked == sorted(registry, key=lambda a: (-sum(len(v) for v in model.by_agency[a].values()), registry.index(a)))
+    assert charts.agencies_by_load(model) == [a for a in ranked if model.by_agency[a]]

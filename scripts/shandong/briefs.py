@@ -34,12 +34,11 @@ import jinja2
 
 from . import ROOT, history
 from .feeds import public_url
-from .model import ROLE_NAMES, STATES, Agency, Item, Model
+from .model import ROLE_NAMES, ROLE_ORDER, STATES, Agency, Item, Model
 
 TEMPLATES = ROOT / "templates" / "brief"
 TEMPLATE = "brief.html.j2"
 CSS = "brief.css"
-ROLE_ORDER = ("lead", "support", "responsible", "task")
 PLAN = "数字山东发展规划（2018-2022年）重点任务分工"
 ACTION = "数字山东2020行动方案"
 ROLE_HEADINGS = {

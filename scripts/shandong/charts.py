@@ -19,12 +19,11 @@ from html import escape as _escape
 
 from markupsafe import Markup
 
-from .model import DEADLINE_KINDS, ROLE_NAMES, STATES, Item, Model
+from .model import DEADLINE_KINDS, ROLE_NAMES, ROLE_ORDER, STATES, Item, Model
 
 FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'Microsoft YaHei', sans-serif"
 PALETTE = ["#3f6ec6", "#e07b39", "#2e9e6b", "#9a5bc4", "#6f7d8c"]  # fallbacks of --chart-1 … --chart-5
 HEAT = "#3f6ec6"  # fallback of --chart-heat
-ROLE_ORDER = ["task", "lead", "support", "responsible"]
 FS = 13  # base font size, px
 ROLE_LABELS = {"task": "责任单位（任务分工）", "lead": "牵头（措施）", "support": "配合（措施）", "responsible": "按职责分工负责（措施）"}
 DEADLINE_LABELS = {  # the legend says which kind of item each deadline kind belongs to
@@ -260,10 +259,8 @@ def deadlines_svg(model: Model, key: str = "chart-deadlines") -> str:
 
 
 def agencies_by_load(model: Model) -> list[str]:
-    """Agency ids with at least one item, most items first; ties in registry order."""
-    order = {aid: i for i, aid in enumerate(model.agencies)}
-    ids = [aid for aid in model.agencies if model.agency_total(aid)]
-    return sorted(ids, key=lambda a: (-model.agency_total(a), order[a]))
+    """Ids of the agencies with at least one item, in the model's order (most items first)."""
+    return [a.id for a in model.agencies_by_load() if model.agency_total(a.id)]
 
 
 def heatmap_table(model: Model, limit: int | None = None) -> ChartTable:

@@ -8,6 +8,7 @@ a run with problems ends with ``N errors`` and exit status 1. The MkDocs build c
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import re
@@ -359,27 +360,37 @@ def rule_aliases(docs, reg) -> Iterator[Problem]:
             yield _p(doc, ("compound_names", i, "text"), f"'{text}' is already a name of agency '{owner[text]}' (expected a spelling that names several units)")
 
 
-def rule_references(docs, reg) -> Iterator[Problem]:
-    """Every unit, theme, section and task referred to exists."""
-    if reg.have["agencies"]:
-        for kind, key, fields in [("agencies", "compound_names", ["units"]), ("tasks", "tasks", ["units"]),
-                                  ("measures", "measures", list(ROLES))]:
-            for i, rec in records(docs[kind], key):
-                for field in fields:
-                    for j, u in strings(rec, field):
-                        if msg := reg.unit_problem(u):
-                            yield _p(docs[kind], (key, i, field, j), msg)
-    if reg.have["themes"]:
-        theme_names = {}
-        for tid, t in reg.themes.items():
-            for s in (tid, t.get("name"), t.get("en")):
-                if isinstance(s, str):
-                    theme_names[s] = tid
-        for kind, key in [("tasks", "tasks"), ("measures", "sections")]:
-            for i, rec in records(docs[kind], key):
-                t = rec.get("theme")
-                if isinstance(t, str) and t not in reg.themes:
-                    yield _p(docs[kind], (key, i, "theme"), f"unknown theme '{t}' (expected one of: {', '.join(map(str, reg.themes))}){did_you_mean(t, theme_names)}")
+def rule_unit_references(docs, reg) -> Iterator[Problem]:
+    """Every unit named by a compound name, a task or a measure is in the registry."""
+    if not reg.have["agencies"]:
+        return
+    for kind, key, fields in [("agencies", "compound_names", ["units"]), ("tasks", "tasks", ["units"]),
+                              ("measures", "measures", list(ROLES))]:
+        for i, rec in records(docs[kind], key):
+            for field in fields:
+                for j, u in strings(rec, field):
+                    if msg := reg.unit_problem(u):
+                        yield _p(docs[kind], (key, i, field, j), msg)
+
+
+def rule_theme_references(docs, reg) -> Iterator[Problem]:
+    """Every theme of a task or a section is in data/themes.yaml."""
+    if not reg.have["themes"]:
+        return
+    theme_names = {}
+    for tid, t in reg.themes.items():
+        for s in (tid, t.get("name"), t.get("en")):
+            if isinstance(s, str):
+                theme_names[s] = tid
+    for kind, key in [("tasks", "tasks"), ("measures", "sections")]:
+        for i, rec in records(docs[kind], key):
+            t = rec.get("theme")
+            if isinstance(t, str) and t not in reg.themes:
+                yield _p(docs[kind], (key, i, "theme"), f"unknown theme '{t}' (expected one of: {', '.join(map(str, reg.themes))}){did_you_mean(t, theme_names)}")
+
+
+def rule_section_references(docs, reg) -> Iterator[Problem]:
+    """A measure's section exists, and its subsection is one of that section's (or absent when it has none)."""
     doc = docs["measures"]
     sections: dict[int, dict] = {}
     for _, rec in records(doc, "sections"):
@@ -387,16 +398,25 @@ def rule_references(docs, reg) -> Iterator[Problem]:
             sections.setdefault(rec["number"], rec)
     for i, rec in records(doc, "measures"):
         sec, sub = rec.get("section"), rec.get("subsection")
-        if isinstance(sec, int) and not isinstance(sec, bool):
-            if sec not in sections:
-                yield _p(doc, ("measures", i, "section"), f"unknown section {sec} (expected one of: {', '.join(map(str, sections))})")
-            else:
-                subs = list(dict.fromkeys(s.get("number") for _, s in records_in(sections[sec], "subsections") if _is_int(s.get("number"))))
-                if subs and sub is None:
-                    yield _p(doc, ("measures", i), f"missing field 'subsection' (expected one of section {sec}'s subsections: {', '.join(map(str, subs))})")
-                elif sub is not None and sub not in subs:
-                    yield _p(doc, ("measures", i, "subsection"), f"unknown subsection {sub} of section {sec} (expected {'one of: ' + ', '.join(map(str, subs)) if subs else 'no subsection: this section has none'})")
-        if reg.have["tasks"] and isinstance(rec.get("related_tasks"), list):
+        if not _is_int(sec):
+            continue
+        if sec not in sections:
+            yield _p(doc, ("measures", i, "section"), f"unknown section {sec} (expected one of: {', '.join(map(str, sections))})")
+            continue
+        subs = list(dict.fromkeys(s.get("number") for _, s in records_in(sections[sec], "subsections") if _is_int(s.get("number"))))
+        if subs and sub is None:
+            yield _p(doc, ("measures", i), f"missing field 'subsection' (expected one of section {sec}'s subsections: {', '.join(map(str, subs))})")
+        elif sub is not None and sub not in subs:
+            yield _p(doc, ("measures", i, "subsection"), f"unknown subsection {sub} of section {sec} (expected {'one of: ' + ', '.join(map(str, subs)) if subs else 'no subsection: this section has none'})")
+
+
+def rule_related_tasks(docs, reg) -> Iterator[Problem]:
+    """A measure's related tasks are tasks of the task division."""
+    if not reg.have["tasks"]:
+        return
+    doc = docs["measures"]
+    for i, rec in records(doc, "measures"):
+        if isinstance(rec.get("related_tasks"), list):
             for j, n in enumerate(rec["related_tasks"]):
                 if _is_int(n) and n not in reg.tasks:
                     yield _p(doc, ("measures", i, "related_tasks", j), f"unknown task {n} (expected a task number from data/plan/tasks.yaml, 1 to {max(reg.tasks, default=0)})")
@@ -622,7 +642,7 @@ def rule_fidelity_action_plan(docs, reg) -> Iterator[Problem]:
                             _source_line(src_path, src.heading))
         subs = dict(src.subsections)
         for j, sub in records_in(rec, "subsections"):
-            if sub.get("number") in subs:
+            if _is_int(sub.get("number")) and sub["number"] in subs:
                 yield from _differs(doc, ("sections", i, "subsections", j, "heading"), "heading", sub.get("heading"),
                                     subs[sub["number"]], src_path, _source_line(src_path, subs[sub["number"]]))
     measures = dict(zip(_source_measure_ids(plan), plan.measures, strict=True))
@@ -831,7 +851,8 @@ def rule_unused_units(docs, reg) -> Iterator[Problem]:
 
 WARNING_RULES = [rule_unused_units]
 
-RULES = [rule_unique, rule_aliases, rule_references, rule_measure_id, rule_units_once,
+RULES = [rule_unique, rule_aliases, rule_unit_references, rule_theme_references, rule_section_references,
+         rule_related_tasks, rule_measure_id, rule_units_once,
          rule_units_as_written, rule_schedules, rule_targets_and_deadlines,
          rule_real_dates, rule_dates_not_in_the_future, rule_report_item, rule_report_before_document,
          rule_report_dates_unique, rule_citations, rule_target_values, rule_reviewed_after_reports,
@@ -847,6 +868,8 @@ def check(data_dir: Path = DATA, shown_prefix: str = "data") -> tuple[dict[str, 
     problems: list[Problem] = []
     for kind, (rel, schema_name) in FILES.items():
         doc, probs = load_yaml(Path(data_dir) / rel, f"{shown_prefix}/{rel}")
+        if doc is not None:  # name the record as the other messages do: "task 5 › text"
+            probs = [dataclasses.replace(x, where=where(doc.data, x.path)) if x.path is not None else x for x in probs]
         problems += probs
         if doc is not None:
             problems += schema_problems(doc, schema_name)

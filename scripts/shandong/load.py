@@ -31,6 +31,7 @@ class Problem:
     where: str
     message: str
     severity: str = "error"  # or "warning": printed, but the data still passes
+    path: Path_ | None = field(default=None, compare=False, repr=False)  # the node's path, when known (check names the record)
 
     def __str__(self) -> str:
         level = "warning: " if self.severity == "warning" else ""
@@ -111,8 +112,8 @@ class _Reporter:
     def __init__(self, shown_as: str):
         self.file = shown_as
 
-    def __call__(self, line: int, col: int, message: str, where: str = "file") -> Problem:
-        return Problem(self.file, line, col, where, message)
+    def __call__(self, line: int, col: int, message: str, where: str = "file", path: Path_ | None = None) -> Problem:
+        return Problem(self.file, line, col, where, message, path=path)
 
 
 def _read_text(path: Path, problem: _Reporter) -> tuple[str | None, list[Problem]]:
@@ -228,12 +229,12 @@ class _Builder:
         first: dict[str, tuple[int, int]] = {}
         for knode, vnode in n.value:
             if not isinstance(knode, yaml.ScalarNode):
-                self.problems.append(self.problem(*_mark(knode), "a key must be a plain word (expected a field name)", where=_path_text(p)))
+                self.problems.append(self.problem(*_mark(knode), "a key must be a plain word (expected a field name)", where=_path_text(p), path=p))
                 continue
             key = knode.value
             self.check_printable(knode, key, p)
             if key in first:
-                self.problems.append(self.problem(*_mark(knode), f"duplicate key '{key}', first at line {first[key][0]} (expected each field once)", where=_path_text(p)))
+                self.problems.append(self.problem(*_mark(knode), f"duplicate key '{key}', first at line {first[key][0]} (expected each field once)", where=_path_text(p), path=p))
                 continue
             first[key] = _mark(knode)
             self.doc.key_pos[p + (key,)] = _mark(knode)
@@ -263,7 +264,7 @@ class _Builder:
         line, col = self.position_of(n, bad[0])
         self.problems.append(self.problem(
             line, col, f"character U+{ord(ch):04X} ({_char_name(ch)}) is not allowed{more}"
-                       " (expected printable text: no control or invisible characters, however written)", where=_path_text(p)))
+                       " (expected printable text: no control or invisible characters, however written)", where=_path_text(p), path=p))
 
     def position_of(self, n, index: int) -> tuple[int, int]:
         """Line and column of the ``index``-th character of a scalar's value in the file."""

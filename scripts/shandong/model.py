@@ -11,13 +11,14 @@ from itertools import combinations
 
 from .load import Document
 
-CN_NUMERALS = "一二三四五六七八九十"
-ROLE_NAMES = {  # role -> (Chinese, English)
+CN_NUMERALS = "一二三四五六七八九十"  # section and subsection numbers as the documents write them
+ROLE_NAMES = {  # role -> (Chinese, English), in display order
     "lead": ("牵头", "Lead"),
     "support": ("配合", "Support"),
     "responsible": ("按职责分工负责", "Responsible"),
     "task": ("责任单位", "Responsible (task division)"),
 }
+ROLE_ORDER = tuple(ROLE_NAMES)  # the action plan's roles, then the task division's
 KIND_NAMES = {
     "provincial-department": ("省直部门", "Provincial department"),
     "party-committee-office": ("省委部门", "Party committee office"),
@@ -41,9 +42,9 @@ STATES = {
                            "期限已过，本站尚未收录这一项的进展报告。"),
     "no-report": ("未报告进展", "No progress reported", "本站尚未收录这一项的进展报告；期限未到或为持续推进。"),
 }
-DEADLINE_KINDS = {  # kind -> (Chinese, English), in display order
-    "year-end": ("年底前完成（2020年）", "By the end of 2020 (stated)"),
-    "plan-year": ("行动方案年度内（2020年）", "Within the 2020 action plan (no date stated)"),
+DEADLINE_KINDS = {  # kind -> (Chinese, English), in display order; the year is the item's deadline_year
+    "year-end": ("年底前完成", "By the end of the year (stated)"),
+    "plan-year": ("行动方案年度内", "Within the action plan's year (no date stated)"),
     "complete": ("完成", "Complete by"),
     "basic": ("基本完成", "Basically complete by"),
     "ongoing": ("持续推进", "Ongoing"),
@@ -208,6 +209,7 @@ class Item:
     related: list[Item] = field(default_factory=list, repr=False)
     reports: list[Report] = field(default_factory=list, repr=False)  # newest first
     as_of: date | None = field(default=None, repr=False)  # the dataset's reviewed date (Model.as_of)
+    document: dict = field(default_factory=dict, repr=False)  # its file's ``document``: title, source, year or period
 
     @property
     def current(self) -> Report | None:
@@ -246,24 +248,28 @@ class Item:
 
     @property
     def source(self) -> str:
+        """Where in its document the item is, e.g. 《数字山东2020行动方案》一（一）第 1 项措施."""
+        title = f"《{self.document.get('title', '')}》"
         if self.kind == "task":
-            return f"《数字山东发展规划（2018-2022年）》重点任务分工，序号 {self.number}"
+            return f"{title}，序号 {self.number}"
         where = self.section.label.split("、")[0] + "、"
         if self.subsection:
             where = where[:-1] + f"（{CN_NUMERALS[self.subsection.number - 1]}）"
-        return f"《数字山东2020行动方案》{where}第 {self.ordinal} 项措施"
+        return f"{title}{where}第 {self.ordinal} 项措施"
 
     @property
     def source_short(self) -> str:
-        return f"任务分工 {self.number}" if self.kind == "task" else f"2020方案 {self.id[1:].replace('-', '.')}"
+        if self.kind == "task":
+            return f"任务分工 {self.number}"
+        return f"{self.document.get('year', '')}方案 {self.id[1:].replace('-', '.')}"
 
     @property
     def deadline_text(self) -> str:
         if self.kind == "task":
             return self.deadline_as_written or ""
         if self.deadline_kind == "year-end":
-            return f"2020{self.deadline_as_written}"  # 2020年底前, 2020年内
-        return "2020年（行动方案年度）"
+            return f"{self.deadline_year}{self.deadline_as_written}"  # 2020年底前, 2020年内
+        return f"{self.deadline_year}年（行动方案年度）"
 
     @property
     def deadline_sort(self) -> tuple:
@@ -321,9 +327,9 @@ class Model:
         return sum(len(v) for v in self.by_agency[aid].values())
 
     def agencies_by_load(self, kind: str | None = None) -> list[Agency]:
-        """Agencies (of one kind) with the most items first."""
+        """Agencies (of one kind) with the most items first; ties in the registry's order."""
         chosen = [a for a in self.agencies.values() if kind is None or a.kind == kind]
-        return sorted(chosen, key=lambda a: (-self.agency_total(a.id), a.id))
+        return sorted(chosen, key=lambda a: -self.agency_total(a.id))  # stable: the registry's order
 
     def co_units(self, item: Item, aid: str) -> list[str]:
         return [u for u in item.units() if u != aid]
@@ -359,7 +365,7 @@ def build_model(docs: dict[str, Document]) -> Model:
             roles={"task": list(r["units"])}, units_as_written=r["units_as_written"],
             deadline_kind=s["kind"], deadline_year=s.get("year"), deadline_as_written=s["as_written"],
             targets=[], open_roles=[], lead_each=False, note=r.get("note"),
-            file=docs["tasks"].file, line=docs["tasks"].where(("tasks", i))[0]))
+            file=docs["tasks"].file, line=docs["tasks"].where(("tasks", i))[0], document=t["document"]))
     measures, ordinal = [], Counter()
     for i, r in enumerate(m["measures"]):
         sec = sec_by_no[r["section"]]
@@ -374,7 +380,7 @@ def build_model(docs: dict[str, Document]) -> Model:
             deadline_year=int(dl["date"][:4]), deadline_as_written=dl.get("as_written"),
             targets=targets_of(r), open_roles=list(r.get("open", [])), lead_each=bool(r.get("lead_each")),
             note=r.get("note"), file=docs["measures"].file, line=docs["measures"].where(("measures", i))[0],
-            section=sec, subsection=sub, ordinal=ordinal[(sec.number, sub.number if sub else 0)]))
+            section=sec, subsection=sub, ordinal=ordinal[(sec.number, sub.number if sub else 0)], document=m["document"]))
     model = Model(agencies, themes, tasks, measures, sections, m["preamble"],
                   {"plan": t["document"], "action": m["document"]}, list(a.get("compound_names", [])))
 

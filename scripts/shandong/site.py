@@ -64,7 +64,8 @@ def _verdict(data_dir: Path) -> str:
     finds this digest among the verdicts only loads the files (no JSON Schema validation)."""
     h = hashlib.sha256()
     code = sorted((ROOT / "scripts" / "shandong").glob("*.py"))
-    for path in [*(Path(data_dir) / rel for rel, _ in FILES.values()), *sorted(SCHEMAS.glob("*.json")), *code,
+    sources = sorted((Path(data_dir) / "sources").glob("*"))  # the checker compares the data with them
+    for path in [*(Path(data_dir) / rel for rel, _ in FILES.values()), *sources, *sorted(SCHEMAS.glob("*.json")), *code,
                  ROOT / "requirements.txt"]:
         h.update(path.name.encode() + b"\0")
         h.update(path.read_bytes() if path.is_file() else b"\0missing\0")

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import ROOT
+from .model import CN_NUMERALS
 
 SOURCES = ROOT / "data" / "sources"
 TASK_DIVISION = SOURCES / "数字山东发展规划（2018-2022年）重点任务分工.txt"
 ACTION_PLAN = SOURCES / "数字山东2020行动方案.txt"
 
-CN_NUMERALS = "一二三四五六七八九十"
 # Role words closing a clause of an attribution, longest first.
 ROLE_WORDS = (
     ("分别牵头", "lead"),
