@@ -68,7 +68,7 @@ def brief_url(site_url: str, aid: str) -> str:
     return f"{base}briefs/{aid}.html" if base else ""
 
 
-SHORT = 26  # characters of an item's text in the summary table
+SHORT = 18  # characters of an item's text in the summary table
 
 
 def short_title(item: Item) -> str:
