@@ -23,6 +23,8 @@ from .model import STATUSES, Item, Model
 SITE_FEED = "feeds/all.atom"
 TAG = "tag:digital-shandong,2026"  # entry and feed ids (RFC 4151): fixed, so that readers keep them
 TITLE = "数字山东 · 任务与责任"
+EMPTY_SITEMAP = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n')
 PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net")  # mkdocs.yml's default site_url
 MAX_ITEMS_NAMED = 8  # a commit that changed more items names the first few and the count
 
@@ -122,7 +124,8 @@ def _feed(model: Model, path: str, title: str, subtitle: str, page: str, base: s
 
 
 def feeds(model: Model, site_url: str = "", data_dir: Path | None = None) -> dict[str, str]:
-    """Every feed: path in the site -> Atom XML. Without git history, reports only."""
+    """Every feed: path in the site -> Atom XML (and an empty sitemap.xml per feed folder, see the
+    end). Without git history, reports only."""
     from .site import data_dir_in_use
 
     base = public_url(site_url)
@@ -146,4 +149,9 @@ def feeds(model: Model, site_url: str = "", data_dir: Path | None = None) -> dic
         touched = [c for c in changes if own(c) or aid in c.agencies]
         out[path] = _feed(model, path, f"{agency.name}：进展与数据更新",
                           f"{agency.name}承担的事项的进展报告与数据修改。", agency.url, base, reports, touched, own)
+    # Material's JavaScript fetches "sitemap.xml" beside every <link rel="alternate"> of a page (it
+    # takes them for other-language versions of the site): an empty sitemap in each feed folder
+    # answers it instead of a 404 in every visitor's console.
+    for folder in sorted({path.rsplit("/", 1)[0] for path in out}):
+        out[f"{folder}/sitemap.xml"] = EMPTY_SITEMAP
     return out
