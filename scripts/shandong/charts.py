@@ -451,7 +451,7 @@ def theme_units_svg(model: Model, tid: str, top: int = 12, key: str | None = Non
 # both the light and the dark page background; the legend, the table and the <title>s carry the names.
 STATE_COLOURS = {
     "completed": "#2d7a4d", "on-track": "#3560b0", "delayed": "#b35300", "not-started": "#7a4fb0",
-    "cancelled": "#5f6670", "overdue-unreported": "#b03a48", "no-report": "#56708f",
+    "cancelled": "#5f6670", "overdue-unreported": "#6e5f4b", "no-report": "#56708f",
 }
 
 
