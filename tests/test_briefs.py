@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from shandong.briefs import CSS, ROLE_ORDER, TEMPLATES, brief_context, data_as_of, render_html, write_briefs
+from shandong.briefs import CSS, ROLE_ORDER, TEMPLATES, brief_context, last_changed, render_html, write_briefs
 from shandong.check import load_checked
 from shandong.model import Agency
 
-SITE_URL = "https://example.org/shandong/"
+SITE_URL = "https://digital-shandong.test/site/"  # .test: reserved, never a real address
 MODEL = load_checked()
 AIDS = list(MODEL.agencies)
 FOOTER_RE = re.compile(r"^第\d+页/共\d+页$")  # matched against squashed lines
@@ -99,7 +99,7 @@ def test_unit_pdf(briefs, aid):
     missing = [x.source_short for x in items if squash(x.text) not in text]
     assert not missing, f"{aid}: item texts missing from the PDF: {missing}"
     for x in items:
-        assert squash(x.source_short) in text
+        assert squash(x.title) in text  # the item's id as on the website
     # No empty page (the running header and footer alone do not count), none trailing.
     url = f"{SITE_URL}briefs/{aid}.html"
     for n, page in enumerate(pages, 1):
@@ -146,16 +146,16 @@ def test_combined_pdf_has_contents_with_page_numbers(briefs):
 # HTML and content (fast)
 
 
-def test_data_as_of():
-    date = data_as_of()
+def test_last_changed():
+    date = last_changed()
     if shutil.which("git") and (TEMPLATES.parents[1] / ".git").exists():
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", date), date
-    assert data_as_of(Path("/")) == "unknown"
+    assert last_changed(Path("/")) == ""  # no history: nothing, never "unknown"
 
 
 def test_html_is_standalone(tmp_path):
     for aid in AIDS:
-        html = render_html(MODEL, aid, SITE_URL, as_of="2020-01-01")
+        html = render_html(MODEL, aid, SITE_URL, changed="2020-01-01")
         assert "<script" not in html.lower() and "<iframe" not in html.lower()
         refs = re.findall(r'(?:href|src)="([^"]*)"', html)
         assert refs == [CSS], (aid, refs)
@@ -182,7 +182,7 @@ def test_unit_without_items_gets_a_brief_saying_so():
     model.agencies = {**MODEL.agencies, "nobody": Agency("nobody", "山东省无事局", "省无事局", "No-op Bureau",
                                                           "provincial-department", ["省无事局"], None, 0)}
     model.by_agency = {**MODEL.by_agency, "nobody": {}}
-    html = render_html(model, "nobody", as_of="2020-01-01")
+    html = render_html(model, "nobody", changed="2020-01-01")
     assert "山东省无事局" in html and "均未被列为责任单位" in html
     assert 'class="role-group' not in html
 
@@ -196,7 +196,7 @@ def test_data_text_is_escaped(tmp_path):
     item = copy.copy(MODEL.by_agency["zaozhuang"]["task"][0])
     item.text = "任务" + hostile
     model.by_agency = {**MODEL.by_agency, "zaozhuang": {"task": [item]}}
-    html = render_html(model, "zaozhuang", "https://x.test/\"><script>", as_of="2020-01-01")
+    html = render_html(model, "zaozhuang", "https://x.test/\"><script>", changed="2020-01-01")
     assert "<script" not in html and "<img" not in html and "<b>" not in html
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
     assert html.count("</table>") == html.count("<table")
@@ -242,3 +242,76 @@ def test_brief_prints_from_browser(tmp_path):
         finally:
             browser.close()
     assert all(u.startswith("file://") for u in requests), requests
+
+
+# ---------------------------------------------------------------------------
+# Progress in the briefs (issue 11): the fixture dataset with every status
+
+
+def _fixture():
+    from progress_expect import FIXTURE, ZH, dataset
+    from shandong.site import get_model
+
+    return get_model(FIXTURE), dataset(), ZH
+
+
+def test_no_placeholder_address_and_no_text_for_developers():
+    from bs4 import BeautifulSoup
+
+    for site_url in ("", "https://example.org/digital-shandong/"):
+        for aid in AIDS:
+            html = render_html(MODEL, aid, site_url, changed="")
+            text = BeautifulSoup(html, "html.parser").get_text(" ")
+            assert "example.org" not in html and "briefs/" not in text, (site_url, aid)
+            for dev in ("data/", "unknown", "YAML", "git", "make "):
+                assert dev not in text, (aid, dev)
+            assert f"截至 {MODEL.as_of.isoformat()}" in text and "最后修改" not in text
+
+
+def test_fixture_briefs_list_every_item_with_its_state():
+    from bs4 import BeautifulSoup
+
+    model, d, zh = _fixture()
+    seen = set()
+    for aid in d.agencies:
+        doc = BeautifulSoup(render_html(model, aid, "", changed=""), "html.parser")
+        rows = doc.select("table.overview tbody tr")
+        got = set()
+        for tr in rows:
+            badge = tr.select_one(".state")
+            state = next(c.removeprefix("state-") for c in badge["class"] if c.startswith("state-"))
+            assert badge.get_text(strip=True) == zh[state]
+            got.add((tr.select_one(".ref").get_text(strip=True), state))
+        want = {(d.items[k].title, d.items[k].state) for k in d.agency_items(aid)}
+        assert got == want, aid
+        seen |= {s for _, s in got}
+        meta = doc.select_one(".masthead .meta").get_text(" ", strip=True)
+        assert f"截至 {d.as_of.isoformat()}" in meta and "印制日期" in meta
+        # the details: each item's newest report, with its evidence
+        for k in d.agency_items(aid):
+            x = d.items[k]
+            if x.reports:
+                assert x.reports[0]["summary"] in doc.get_text()
+                for c in x.reports[0].get("evidence", []):
+                    assert d.sources[c["source"]]["title"] in doc.get_text()
+    assert seen == set(zh)
+
+
+@pytest.mark.slow
+def test_fixture_brief_page_one_pdf(tmp_path):
+    """Page 1 of the PDF: the unit, 截至 <date>, the print date, every item's website id and state."""
+    from weasyprint import HTML
+
+    model, d, zh = _fixture()
+    shutil.copyfile(TEMPLATES / CSS, tmp_path / CSS)
+    biggest = max(d.agencies, key=lambda a: len(d.agency_items(a)))  # the longest summary table
+    for aid in ("big-data-bureau", biggest):
+        (tmp_path / "b.html").write_text(render_html(model, aid, "", changed=""), encoding="utf-8")
+        HTML(filename=str(tmp_path / "b.html")).write_pdf(tmp_path / "b.pdf")
+        first = squash(pdftext(tmp_path / "b.pdf", 1)[0])
+        assert squash(model.agencies[aid].name) in first
+        assert squash(f"截至 {d.as_of.isoformat()}") in first and "印制日期" in first
+        for k in d.agency_items(aid):
+            assert squash(d.items[k].title) in first, (aid, k)
+        for s in {d.items[k].state for k in d.agency_items(aid)}:
+            assert squash(zh[s]) in first

@@ -8,8 +8,13 @@ WeasyPrint, keeping one ``FontConfiguration`` for the life of the process. The c
 balanced by size, the combined ``all.pdf`` (contents page + every brief) counting as one
 big piece of work.
 
-What ``model.py`` does not provide is computed here: the data's as-of date
-(``data_as_of``), per-role counts, "listed first" in the task division, the earliest
+Page 1 of every brief: the unit, ``截至 <date>`` (the dataset's reviewed date, ``Model.as_of``)
+with the print date, and a summary table of all its items (id as on the website, short title, role,
+deadline, state); then the details, each with its progress. No address is printed unless the
+site's public address is known (``SITE_URL`` other than the placeholder of mkdocs.yml).
+
+What ``model.py`` does not provide is computed here: the date the data last changed
+(``last_changed``, from git; empty without history), per-role counts, "listed first" in the task division, the earliest
 deadlines, and co-units grouped by role.
 """
 from __future__ import annotations
@@ -18,17 +23,18 @@ import argparse
 import json
 import multiprocessing
 import shutil
-import subprocess
 import sys
 import time
 from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor
+from datetime import date
 from pathlib import Path
 
 import jinja2
 
-from . import ROOT
-from .model import ROLE_NAMES, ROLE_ORDER, Agency, Item, Model
+from . import ROOT, history
+from .feeds import public_url
+from .model import ROLE_NAMES, ROLE_ORDER, STATES, Agency, Item, Model
 
 TEMPLATES = ROOT / "templates" / "brief"
 TEMPLATE = "brief.html.j2"
@@ -44,21 +50,33 @@ ROLE_HEADINGS = {
 NEAREST = 3  # how many of the earliest deadlines the summary lists
 
 
-def data_as_of(root: Path = ROOT) -> str:
-    """Date (YYYY-MM-DD) of the last commit touching ``data/``, or ``"unknown"`` outside a checkout."""
-    try:
-        out = subprocess.run(["git", "log", "-1", "--format=%cs", "--", "data/"], cwd=root,
-                             capture_output=True, text=True, timeout=30, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    date = out.stdout.strip()
-    return date if out.returncode == 0 and date else "unknown"
+def last_changed(data_dir: Path | None = None) -> str:
+    """Date (YYYY-MM-DD) of the last commit touching the data folder in use, or "" without git
+    history (a copy of the tree without .git): the brief then shows the reviewed date only."""
+    from .site import data_dir_in_use
+
+    changed = history.last_changed(data_dir or data_dir_in_use())
+    return changed.isoformat() if changed else ""
+
+
+data_as_of = last_changed  # the name the artifacts cache key (site.py) and the downloads meta use
 
 
 def brief_url(site_url: str, aid: str) -> str:
-    if site_url and not site_url.endswith("/"):
-        site_url += "/"
-    return f"{site_url}briefs/{aid}.html"
+    """The brief's public address, or "" when the site's address is unset or the placeholder."""
+    base = public_url(site_url)
+    return f"{base}briefs/{aid}.html" if base else ""
+
+
+SHORT = 18  # characters of an item's text in the summary table
+
+
+def short_title(item: Item) -> str:
+    """The item's text up to its first comma or full stop, at most ``SHORT`` characters."""
+    text = "".join(item.text.split())
+    cut = min((i for i in (text.find(c) for c in "，。；：") if i > 0), default=len(text))
+    head = text[:cut]
+    return head if len(head) <= SHORT else head[:SHORT - 1] + "…"
 
 
 # ---------------------------------------------------------------------------
@@ -101,8 +119,8 @@ def _nearest(items: list[Item]) -> tuple[list[dict], int]:
         text = "".join(item.deadline_text.split())
         if text not in g["texts"]:
             g["texts"].append(text)
-        if item.source_short not in g["refs"]:
-            g["refs"].append(item.source_short)
+        if item.title not in g["refs"]:
+            g["refs"].append(item.title)
     return [{"deadline": " / ".join(g["texts"]), "refs": g["refs"]} for g in list(groups.values())[:NEAREST]], undated
 
 
@@ -117,43 +135,59 @@ def brief_context(model: Model, aid: str, site_url: str = "") -> dict:
         heading, document = ROLE_HEADINGS[role]
         entries = [{"item": x, "deadline": x.deadline_text or "—", "where": _where(x),
                     "first": role == "task" and x.roles["task"][0] == aid,
-                    "co_units": _co_units(model, x, aid)} for x in items]
+                    "co_units": _co_units(model, x, aid), "short": short_title(x),
+                    "role": ROLE_NAMES[role][0]} for x in items]
         groups.append({"role": role, "heading": heading, "document": f"《{document}》", "entries": entries})
         all_items += items
     counts_by_role = {role: len(roles.get(role, [])) for role in ROLE_ORDER}
     counts = [{"document": "重点任务分工" if r == "task" else "2020行动方案", "label": ROLE_NAMES[r][0],
                "n": counts_by_role[r]} for r in ROLE_ORDER]
-    first_listed = [x.source_short for x in sorted(roles.get("task", []), key=lambda x: x.number)
+    first_listed = [x.title for x in sorted(roles.get("task", []), key=lambda x: x.number)
                     if x.roles["task"][0] == aid]
     nearest, ongoing = _nearest(all_items)
+    states = model.state_counts(all_items)  # an item in two roles of the unit counts twice, like the table
     return {"agency": agency, "url": brief_url(site_url, aid), "groups": groups, "counts": counts,
             "counts_by_role": counts_by_role, "total": sum(counts_by_role.values()),
-            "first_listed": first_listed, "nearest": nearest, "ongoing": ongoing}
+            "first_listed": first_listed, "nearest": nearest, "ongoing": ongoing,
+            "overview": [e for g in groups for e in g["entries"]],
+            "states": [(k, STATES[k][0], n) for k, n in states.items() if n]}
 
 
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=False, lstrip_blocks=False)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=False, lstrip_blocks=False)
+    env.globals["STATES"] = STATES
+    return env
 
 
-def render_html(model: Model, aid: str, site_url: str = "", as_of: str | None = None,
-                css_href: str = CSS, env: jinja2.Environment | None = None) -> str:
-    """The standalone HTML of one unit's brief."""
+def _dates(model: Model, changed: str | None, printed: date | None) -> dict:
+    """The dates page 1 prints: the dataset's reviewed date (data), who reviewed it, the last
+    change (git; "" without history) and the print date."""
+    return {"as_of": model.as_of.isoformat(), "reviewed_by": model.reviewed_by,
+            "changed": last_changed() if changed is None else changed,
+            "printed": (printed or date.today()).isoformat()}
+
+
+def render_html(model: Model, aid: str, site_url: str = "", changed: str | None = None,
+                css_href: str = CSS, env: jinja2.Environment | None = None, printed: date | None = None) -> str:
+    """The standalone HTML of one unit's brief. ``changed``: the date the data last changed
+    ("" for none; default: from git)."""
     b = brief_context(model, aid, site_url)
     a = b["agency"]
     title = f"{a.name}（{a.short}）· 数字山东任务简报" if a.short != a.name else f"{a.name} · 数字山东任务简报"
     return (env or environment()).get_template(TEMPLATE).render(
-        briefs=[b], combined=False, title=title, as_of=as_of or data_as_of(), css_href=css_href, url=b["url"])
+        briefs=[b], combined=False, title=title, css_href=css_href, url=b["url"], **_dates(model, changed, printed))
 
 
-def render_combined_html(model: Model, site_url: str = "", as_of: str | None = None,
-                         css_href: str = CSS, env: jinja2.Environment | None = None) -> str:
+def render_combined_html(model: Model, site_url: str = "", changed: str | None = None,
+                         css_href: str = CSS, env: jinja2.Environment | None = None,
+                         printed: date | None = None) -> str:
     """Every brief in one document, after a contents page."""
     briefs = [brief_context(model, aid, site_url) for aid in model.agencies]
-    url = brief_url(site_url, "all").removesuffix(".html") + ".pdf"
+    url = brief_url(site_url, "all").removesuffix(".html") + ".pdf" if public_url(site_url) else ""
     return (env or environment()).get_template(TEMPLATE).render(
-        briefs=briefs, combined=True, title="数字山东 · 各单位任务简报", as_of=as_of or data_as_of(),
-        css_href=css_href, url=url)
+        briefs=briefs, combined=True, title="数字山东 · 各单位任务简报", css_href=css_href, url=url,
+        **_dates(model, changed, printed))
 
 
 # ---------------------------------------------------------------------------

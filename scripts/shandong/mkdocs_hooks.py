@@ -5,8 +5,9 @@
   Markdown extension that labels table cells for the phone layout (shandong.cards);
 - on_files: add the generated pages (agencies, themes, tasks, measures) as virtual files,
   with links to their records in the repository (``extra.repository``; also sets edit_uri),
-  and the search worker's table of traditional characters (assets/search/variants.json);
-- on_page_markdown: refuse Jinja in generated pages (they carry ``render_macros: false``).
+  the search worker's table of traditional characters (assets/search/variants.json) and the
+  Atom feeds (feeds.py);
+- on_env: the dataset's as-of date, last change and feed for the theme templates (overrides/).
 """
 from __future__ import annotations
 
@@ -19,9 +20,9 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 
-from shandong import ROOT, cards, jieba_dict, render  # noqa: E402
+from shandong import ROOT, cards, feeds, history, jieba_dict, render  # noqa: E402
 from shandong.check import DataError  # noqa: E402
-from shandong.site import PUBLISHED, artifacts, get_model  # noqa: E402
+from shandong.site import PUBLISHED, artifacts, data_dir_in_use, get_model  # noqa: E402
 
 GENERATED_DIRS = ("agencies/", "themes/", "tasks/", "measures/")
 
@@ -64,6 +65,8 @@ def on_files(files: Files, config) -> Files:
     # The search worker's traditional → simplified table (docs/assets/search/worker.js).
     files.append(File.generated(config, "assets/search/variants.json",
                                 content=jieba_dict.variants_json(model, [Path(config.docs_dir), ROOT / "templates"])))
+    for src_uri, content in feeds.feeds(model, config.site_url or "").items():
+        files.append(File.generated(config, src_uri, content=content))
     # Briefs (HTML + PDF) and downloads, generated outside docs/ and copied into the site.
     folder = artifacts(config.site_url or "")
     for sub in PUBLISHED:
@@ -72,3 +75,12 @@ def on_files(files: Files, config) -> Files:
                 rel = path.relative_to(folder).as_posix()
                 files.append(File(rel, str(folder), config.site_dir, config.use_directory_urls))
     return files
+
+
+def on_env(env, config, files):
+    """What overrides/ shows on every page: the as-of date (data), the last change (git), the feed."""
+    model = get_model()
+    changed = history.last_changed(data_dir_in_use())
+    env.globals.update(ds_as_of=model.as_of.isoformat(), ds_reviewed_by=model.reviewed_by,
+                       ds_last_changed=changed.isoformat() if changed else "", ds_site_feed=feeds.SITE_FEED)
+    return env

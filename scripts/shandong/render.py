@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup
 
 from . import ROOT, jieba_dict, tables
-from .model import DEADLINE_KINDS, KIND_NAMES, ROLE_NAMES, Item, Model
+from .model import DEADLINE_KINDS, KIND_NAMES, ROLE_NAMES, STATES, STATUSES, Item, Model
 from .site import briefs_pdf
 
 TEMPLATES = ROOT / "templates"
@@ -75,9 +75,16 @@ def environment(templates: Path = TEMPLATES) -> Environment:
     env.globals["source_links"] = source_links
     env.globals.update(ROLE_NAMES=ROLE_NAMES, KIND_NAMES=KIND_NAMES, DEADLINE_KINDS=DEADLINE_KINDS,
                        agency_keys=jieba_dict.agency_keys, item_keys=jieba_dict.item_keys,
-                       briefs_pdf=briefs_pdf)  # SHANDONG_BRIEFS=0: no PDFs, no PDF links
+                       briefs_pdf=briefs_pdf,  # SHANDONG_BRIEFS=0: no PDFs, no PDF links
+                       STATES=STATES, STATUSES=STATUSES, status_chart=_status_chart)
     env.globals.update(tables.GLOBALS)  # row attributes and choices of the table filters
     return env
+
+
+def _status_chart(*args, **kwargs) -> dict:
+    from . import charts  # charts imports nothing from here; imported when a page needs it
+
+    return charts.status_chart(*args, **kwargs)
 
 
 @dataclass(frozen=True)
