@@ -3,7 +3,8 @@
 Each body cell of a table with three or more columns gets ``data-label`` = the text of its column's
 header, and the table gets ``data-cards``; on narrow screens ``docs/assets/site.css`` lays such a table
 out as one card per row, each cell preceded by its label (the GOV.UK "summary list" pattern). Tables
-of two columns (key and value) fit a phone as they are. Works on Markdown tables and on the HTML
+of two columns (key and value), and tables inside an element of class ``ds-nocards``, keep
+their layout. Works on Markdown tables and on the HTML
 tables of the templates (md_in_html) alike; registered by the MkDocs hook (``on_config``).
 """
 from __future__ import annotations
@@ -28,7 +29,11 @@ class CardLabels(Treeprocessor):
         return " ".join(util.HTML_PLACEHOLDER_RE.sub(restore, "".join(el.itertext())).split())
 
     def run(self, root: ET.Element) -> None:
+        # A table inside an element of class ds-nocards keeps its table layout (it fits a phone as it is).
+        kept = {id(t) for el in root.iter() if "ds-nocards" in (el.get("class") or "").split() for t in el.iter("table")}
         for table in root.iter("table"):
+            if id(table) in kept:
+                continue
             head = table.find("thead")
             rows = head.findall("tr") if head is not None else []
             if not rows:
