@@ -42,6 +42,7 @@ import urllib.request
 from pathlib import Path
 
 from . import ROOT
+from .build import engine, engine_command
 
 BENCH = ROOT / "build" / "bench"
 PY = sys.executable
@@ -79,6 +80,9 @@ def dump(out: Path) -> None:
     """(In a child process, with SHANDONG_DATA etc. set.) Build once with the real pipeline and
     write every page's Markdown after macros, with its front matter, plus the static files."""
     import yaml
+
+    if engine() == "properdocs":
+        import properdocs.replacement  # noqa: F401 - mkdocs.* below are ProperDocs' modules
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.plugins import BasePlugin, event_priority
@@ -162,8 +166,8 @@ def serve_rebuild(data: Path, work: Path, pdf: bool, timeout: float = 300) -> di
            "SHANDONG_ARTIFACTS": str(work / f"serve-artifacts-{'pdf' if pdf else 'nopdf'}")}
     log = open(work / f"serve-{'pdf' if pdf else 'nopdf'}.log", "wb")
     env["SITE_URL"] = f"http://127.0.0.1:{port}/"  # as make serve does
-    proc = subprocess.Popen([PY, "-m", "mkdocs", "serve", "--strict", "--dev-addr", f"127.0.0.1:{port}",
-                             "--watch", str(copy), "--watch", str(ROOT / "templates")],
+    proc = subprocess.Popen(engine_command("serve", "--strict", "--dev-addr", f"127.0.0.1:{port}",
+                                           "--watch", str(copy), "--watch", str(ROOT / "templates")),
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/agencies/big-data-bureau/"
     try:
@@ -173,7 +177,7 @@ def serve_rebuild(data: Path, work: Path, pdf: bool, timeout: float = 300) -> di
                 break
             time.sleep(0.25)
         if first is None:
-            raise RuntimeError(f"mkdocs serve did not come up (see {log.name})")
+            raise RuntimeError(f"{engine()} serve did not come up (see {log.name})")
         initial = time.perf_counter() - start
         marker = f"edited {int(time.time())}"
         path = copy / "agencies.yaml"
@@ -240,8 +244,8 @@ def measure(k: int, runs: int, work: Path) -> dict:
     pages = sum(1 for _ in docs.rglob("*.md"))
 
     site, base_site, art = work / f"site-k{k}", work / f"baseline-site-k{k}", work / f"artifacts-k{k}"
-    build = [PY, "-m", "mkdocs", "build", "--strict", "--clean", "-q", "-f", str(ROOT / "mkdocs.yml"), "-d", str(site)]
-    base = [PY, "-m", "mkdocs", "build", "--strict", "--clean", "-q", "-f", str(cfg), "-d", str(base_site)]
+    build = engine_command("build", "--strict", "--clean", "-q", "-f", str(ROOT / "mkdocs.yml"), "-d", str(site))
+    base = engine_command("build", "--strict", "--clean", "-q", "-f", str(cfg), "-d", str(base_site))
     cold, warm, baseline, misses = [], [], [], 0
     for i in range(runs):  # interleaved, so that the three see the same load
         shutil.rmtree(art, ignore_errors=True)  # cold: the run generates the downloads and the briefs' HTML
@@ -280,8 +284,9 @@ def profile(k: int, work: Path, out: Path) -> None:
     """pyinstrument over one pipeline build at k (warm artifacts cache: the MkDocs build itself)."""
     env = {"SHANDONG_DATA": str(work / f"data-k{k}"), "SHANDONG_BRIEFS": "0", "HTMLPROOFER": "false",
            "SHANDONG_ARTIFACTS": str(work / f"artifacts-k{k}")}
-    run([PY, "-m", "pyinstrument", "--show", "*/shandong/*", "-o", str(out), "-m", "mkdocs", "build", "--strict", "-q",
-         "-f", str(ROOT / "mkdocs.yml"), "-d", str(work / f"profile-site-k{k}")], env=env, log=work / "profile.log")
+    run([PY, "-m", "pyinstrument", "--show", "*/shandong/*", "-o", str(out), *engine_command(
+         "build", "--strict", "-q", "-f", str(ROOT / "mkdocs.yml"), "-d", str(work / f"profile-site-k{k}"))[1:]],
+        env=env, log=work / "profile.log")
 
 
 def table(result: dict) -> str:
@@ -348,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_pdf:
         stages.append(("pdf_stage_k1", f"PDF stage at k = {ks[0]}", lambda: pdf_stage(work / f"data-k{ks[0]}")))
     if not args.no_serve:
-        stages.append(("serve_rebuild", f"mkdocs serve: rebuild after editing agencies.yaml (k = {ks[0]}, PDFs off, then on)",
+        stages.append(("serve_rebuild", f"{engine()} serve: rebuild after editing agencies.yaml (k = {ks[0]}, PDFs off, then on)",
                        lambda: [serve_rebuild(work / f"data-k{ks[0]}", work, pdf=False),
                                 serve_rebuild(work / f"data-k{ks[0]}", work, pdf=True)]))
     if not args.no_profile:

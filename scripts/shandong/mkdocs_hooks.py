@@ -3,8 +3,13 @@
 - on_config: check the data (the build stops with every problem listed) and point
   Material's search at a jieba user dictionary generated from the data;
 - on_files: add the generated pages (agencies, themes, tasks, measures) as virtual files,
-  with links to their records in the repository (``extra.repository``; also sets edit_uri);
-- on_page_markdown: refuse Jinja in generated pages (they carry ``render_macros: false``).
+  with links to their records in the repository (``extra.repository``; also sets edit_uri),
+  and the briefs and downloads of the artifacts cache (``site.artifacts``).
+
+Generated pages carry ``render_macros: false`` in their front matter, so mkdocs-macros leaves
+them alone (their text comes from the data, escaped by ``render.esc``).
+
+The same hooks run under ProperDocs (``ENGINE=properdocs``), which maps ``mkdocs.*`` to its own modules.
 """
 from __future__ import annotations
 
