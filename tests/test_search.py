@@ -9,14 +9,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-import jieba
 import pytest
 
-from shandong.check import load_checked
 from sitetools import CHROMIUM, CHROMIUM_ARGS, built_site, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
-MODEL = load_checked()
 MIN_RECALL = 0.95
 
 
@@ -72,29 +69,31 @@ def test_known_names_find_their_agency_first(search):
     assert "measures/m2-1-1/" in search("沃土行动")[:3]
 
 
-def test_recall_of_every_agency_name_and_alias(search):
-    cases = sorted({(q, a.url) for a in MODEL.agencies.values() for q in (a.name, a.short, *a.aliases)})
+def test_recall_of_every_agency_name_and_alias(search, model):
+    cases = sorted({(q, a.url) for a in model.agencies.values() for q in (a.name, a.short, *a.aliases)})
     rate, misses = recall(search, cases, "agency names and aliases")
     assert rate >= MIN_RECALL, misses
 
 
-def distinctive_words() -> list[tuple[str, str]]:
+def distinctive_words(model) -> list[tuple[str, str]]:
     """Up to three words per item that a reader might type: the words of its text as plain
     jieba cuts them (without this site's dictionary), two Chinese characters or more,
     found in at most three items."""
+    import jieba  # here, not at import: collecting the tests loads nothing
+
     tokenizer = jieba.Tokenizer()
     words_of = {i.url: [w for w in tokenizer.lcut(i.text, HMM=False) if re.fullmatch(r"[\u4e00-\u9fff]{2,}", w)]
-                for i in MODEL.items}
+                for i in model.items}
     frequency = Counter(w for words in words_of.values() for w in set(words))
     cases = []
-    for item in MODEL.items:
+    for item in model.items:
         words = [w for w in dict.fromkeys(words_of[item.url]) if frequency[w] <= 3]
         cases += [(w, item.url) for w in words[:3]]
     return cases
 
 
-def test_recall_of_words_of_every_item(search):
-    cases = distinctive_words()
-    assert len({url for _, url in cases}) >= 0.9 * len(MODEL.items)
+def test_recall_of_words_of_every_item(search, model):
+    cases = distinctive_words(model)
+    assert len({url for _, url in cases}) >= 0.9 * len(model.items)
     rate, misses = recall(search, cases, "distinctive words of items")
     assert rate >= MIN_RECALL, misses
