@@ -41,7 +41,7 @@ $(STAMPS):
 # (the deploy installs only that); requirements/dev.txt adds tests, lint, benchmark and ProperDocs.
 $(STAMPS)/venv-runtime: requirements/runtime.txt | $(STAMPS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	if [ $(STAMPS)/venv-dev -nt requirements/runtime.txt ] && [ $(STAMPS)/venv-dev -nt requirements/dev.txt ]; then \
+	if [ $(STAMPS)/venv-dev -nt requirements/runtime.txt ]; then \
 	  echo "runtime packages: already installed with the dev set"; else $(PIP_INSTALL) -r requirements/runtime.txt; fi
 	touch $@
 
