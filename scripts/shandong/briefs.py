@@ -280,9 +280,9 @@ def _join(contents: Path, parts: list[tuple[str, str, Path]], out: Path, content
     for aid, _, path in parts:
         starts[aid] = len(writer.pages)
         writer.append(str(path), import_outline=False)
-    writer.add_outline_item("目录", 0)
+    writer.add_outline_item(title="目录", page_number=0)
     for aid, title, _ in parts:
-        writer.add_outline_item(title, starts[aid])
+        writer.add_outline_item(title=title, page_number=starts[aid])
     # The contents' entries link to https://brief.invalid/<id> (see the template): point them at the page instead.
     for page in writer.pages[:contents_pages]:
         for annot in page.get("/Annots") or []:
