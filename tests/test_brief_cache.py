@@ -96,6 +96,11 @@ def test_only_changed_briefs_are_rendered_again(model, small_model, tmp_path):
     assert (tmp_path / "out3" / "jinan.pdf").read_bytes() != sizes["jinan"]
     pages = {aid: pdf_pages(tmp_path / "out3" / f"{aid}.pdf") for aid in UNITS}
     assert third["pages"]["all"] == pdf_pages(tmp_path / "out3" / "all.pdf") == third["pages"]["contents"] + sum(pages.values())
+    # Joined from the parsed PDFs kept by the process (briefs._READERS): the pages are still the units' pages.
+    start = third["pages"]["contents"] + 1
+    for aid in UNITS:
+        assert png(tmp_path / "out3" / "all.pdf", start, tmp_path / "a") == png(tmp_path / "out3" / f"{aid}.pdf", 1, tmp_path / "u"), aid
+        start += pages[aid]
 
 
 @pytest.mark.slow
