@@ -71,9 +71,9 @@ check: venv
 site: deps
 	$(PY) -m shandong.build site
 
-# Editors' preview. PDF briefs are on (only the briefs whose content changed are rendered again);
-# `make serve BRIEFS=0` leaves them out (the printable HTML briefs stay).
-BRIEFS ?= 1
+# Editors' preview, fastest without the PDF briefs (the printable HTML briefs stay); `make serve BRIEFS=1`
+# includes them: the first build renders every PDF (cached), each rebuild only the briefs whose content changed.
+BRIEFS ?= 0
 serve: deps
 	SITE_URL=http://127.0.0.1:8000/ SHANDONG_BRIEFS=$(BRIEFS) $(PY) -m shandong.build --serve --dev-addr 127.0.0.1:8000
 
