@@ -539,9 +539,7 @@ def write_briefs(model: Model, out_dir: Path, site_url: str = "", jobs: int = 2,
             pages[name] = n
         for name, path in paths.items():
             if name not in pages:
-                from pypdf import PdfReader
-
-                pages[name] = len(PdfReader(str(path)).pages)
+                pages[name] = len(_reader(path).pages)  # parsed once per process, reused by the join
         return paths
 
     unit_pdfs = ensure(htmls)
