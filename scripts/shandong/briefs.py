@@ -314,7 +314,6 @@ def _join(contents: Path, parts: list[tuple[str, str, Path]], out: Path, content
                                                        NumberObject(0)])})
     if font_cache is not None:
         _share_fonts(writer, font_cache)
-        writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     writer.add_metadata({"/Title": "数字山东 · 各单位任务简报"})
     tmp = out.with_suffix(f".{os.getpid()}.tmp")
     with open(tmp, "wb") as fd:
@@ -428,7 +427,7 @@ def _widths_gids(widths) -> set[int]:
 def _share_fonts(writer, cache_dir: Path) -> int:
     """Point every copy of a font in ``writer`` at one subset holding the glyphs of all; returns how many
     fonts were shared. A font not found among the installed ones keeps its copies."""
-    from pypdf.generic import NameObject, StreamObject
+    from pypdf.generic import NameObject, NullObject, StreamObject
 
     copies: dict[str, list] = {}
     for page in writer.pages:
@@ -467,8 +466,14 @@ def _share_fonts(writer, cache_dir: Path) -> int:
         stream.set_data(cached.read_bytes())
         stream[NameObject("/Subtype")] = NameObject("/OpenType")
         ref = writer._add_object(stream.flate_encode())  # (zlib level 6: ~0.1 s for a CJK subset)
+        replaced = set()
         for _, descriptor in found:
+            old = descriptor.raw_get("/FontFile3")
+            if getattr(old, "idnum", None) is not None:
+                replaced.add(old.idnum)
             descriptor[NameObject("/FontFile3")] = ref
+        for idnum in replaced:  # the units' own subsets, now referenced by nothing: written as null
+            writer._replace_object(idnum, NullObject())
         shared += 1
     return shared
 
