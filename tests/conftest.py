@@ -5,7 +5,7 @@ site build and the browser are made the first time a test asks for them.
 - ``copy_data``: a function copying the data files of data/ into a folder (tests edit the copy);
 - ``site``: the site built from data/ with the link checker on (once per run, ``sitetools.built_site``);
 - ``site_url``: that site served on 127.0.0.1;
-- ``browser``: Debian's Chromium through Playwright (skipped where Playwright is missing).
+- ``browser``: Debian's Chromium through Playwright, one per test module (skipped where Playwright is missing).
 """
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def site_url(site):
         yield base
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # module: tests that start Playwright themselves must not run inside its loop
 def browser():
     from browsing import chromium
 
