@@ -14,7 +14,7 @@ from sitetools import CHROMIUM, CHROMIUM_ARGS
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-AXE_JS = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"  # checked by test_vendor.py
 LOCAL_HOSTS = {"127.0.0.1"}
 
 # One page of every type (site-relative URLs), as a reader meets them.

@@ -1,5 +1,5 @@
-"""Accessibility: axe-core (the npm package, pinned in package-lock.json, installed by ``make test``
-into node_modules/) injected into every page type of the built site, on a desktop and a 390×844
+"""Accessibility: axe-core (vendored in tests/vendor/axe-core/, pinned version and sha256, see
+tests/test_vendor.py) injected into every page type of the built site, on a desktop and a 390×844
 phone, in the light and the dark scheme. Every violation found is printed; a serious or critical
 one fails the test.
 
@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import pytest
 
-from browsing import AXE_JS, DESKTOP, PAGE_TYPES, PHONE, chromium, watched_page
-from sitetools import built_site, serve
+from browsing import AXE_JS, DESKTOP, PAGE_TYPES, PHONE, watched_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 FAILING = {"serious", "critical"}
@@ -33,21 +32,7 @@ AXE_RUN = """async () => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def site_url():
-    with serve(built_site()) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
 def axe_source() -> str:
-    if not AXE_JS.exists():
-        pytest.fail(f"{AXE_JS} is missing: run `make test` (or `npm ci`) to install axe-core from package-lock.json")
     return AXE_JS.read_text(encoding="utf-8")
 
 

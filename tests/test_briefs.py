@@ -77,7 +77,7 @@ def test_every_agency_has_html_and_pdf(briefs):
             f = out / f"{aid}.{ext}"
             assert f in files and f.stat().st_size > 0, f
     assert out / "all.pdf" in files
-    assert set(result["timings"]["pdf"]) == {*AIDS, "all"}
+    assert set(result["timings"]["pdf"]) == {*AIDS, "contents", "all"}
     assert all(s > 0 for s in result["timings"]["pdf"].values())
     assert result["timings"]["total"] >= result["timings"]["pdf_wall"]
 
@@ -135,9 +135,12 @@ def test_combined_pdf_has_contents_with_page_numbers(briefs):
         lines = [ln.strip() for ln in pages[n - 1].splitlines()]
         assert any(ln == name or ln.startswith(name + "（") for ln in lines), f"{name}: contents says page {n}"
     assert sorted(listed.values()) == [listed[a.name] for a in MODEL.agencies.values()]
+    # all.pdf joins the contents and each unit's own PDF (briefs.write_briefs): each part keeps its page numbers.
+    bounds = [1, *sorted(listed.values()), len(pages) + 1]
     for n, page in enumerate(pages, 1):
         assert body_lines(page, set(names) | {"各单位任务简报 · 目录", f"{SITE_URL}briefs/all.pdf"}), f"all.pdf page {n} is empty"
-        assert f"第{n}页/共{len(pages)}页" in squash(page)
+        first = max(b for b in bounds if b <= n)
+        assert f"第{n - first + 1}页/共{bounds[bounds.index(first) + 1] - first}页" in squash(page), n
     fs = fonts(pdf)
     assert fs and all(emb == "yes" for _, emb in fs), fs
 

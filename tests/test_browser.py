@@ -10,25 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from browsing import DESKTOP, PHONE, chromium, on_screen, sideways_overflow, watched_page
-from shandong.check import load_checked
-from sitetools import built_site, serve
+from browsing import DESKTOP, PHONE, on_screen, sideways_overflow, watched_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
-MODEL = load_checked()
-
-
-@pytest.fixture(scope="module")
-def site_url():
-    site = built_site()
-    with serve(site) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
+# site, site_url, browser and model: tests/conftest.py
 
 
 def every_page(site: Path) -> list[str]:
@@ -49,7 +34,7 @@ def path_of(page, base: str) -> str:
 # No foreign requests, no console errors
 
 
-def test_clicking_through_every_page_type_stays_local_and_logs_no_error(browser, site_url):
+def test_clicking_through_every_page_type_stays_local_and_logs_no_error(browser, site_url, model):
     base = site_url
     with watched_page(browser) as (page, watch):
         page.goto(base)
@@ -83,7 +68,7 @@ def test_clicking_through_every_page_type_stays_local_and_logs_no_error(browser,
         page.keyboard.press("End")
         page.wait_for_selector(".md-search-result__item")
         page.goto(base + "briefs/big-data-bureau.html")
-        assert MODEL.agencies["big-data-bureau"].name in page.locator("h1").inner_text()
+        assert model.agencies["big-data-bureau"].name in page.locator("h1").inner_text()
         page.goto(base + "agencies/big-data-bureau/")
         with page.expect_navigation():
             page.locator(".ds-actions a").first.click()
@@ -97,11 +82,10 @@ def test_clicking_through_every_page_type_stays_local_and_logs_no_error(browser,
 # Phones
 
 
-def test_on_a_phone_no_page_scrolls_sideways_sends_a_foreign_request_or_logs_an_error(browser, site_url):
+def test_on_a_phone_no_page_scrolls_sideways_sends_a_foreign_request_or_logs_an_error(browser, site, site_url, model):
     """Every page of the site, loaded at 390×844."""
-    site = built_site()
     urls = every_page(site)
-    assert len(urls) >= len(MODEL.agencies) + len(MODEL.items)
+    assert len(urls) >= len(model.agencies) + len(model.items)
     bad = {}
     start = time.perf_counter()
     with watched_page(browser, viewport=PHONE, is_mobile=True, has_touch=True) as (page, watch):
@@ -222,7 +206,7 @@ HIDDEN_IN_PRINT = [".md-header", ".md-tabs", ".md-sidebar--primary", ".md-sideba
 
 
 @pytest.mark.parametrize("url", ["agencies/big-data-bureau/", "measures/m1-1-1/", "briefs/big-data-bureau.html"])
-def test_print_hides_navigation_header_and_search(browser, site_url, url):
+def test_print_hides_navigation_header_and_search(browser, site_url, model, url):
     with watched_page(browser, viewport=DESKTOP) as (page, watch):
         page.goto(site_url + url)
         page.emulate_media(media="print")
@@ -232,6 +216,6 @@ def test_print_hides_navigation_header_and_search(browser, site_url, url):
         h1 = page.locator("h1").first
         assert h1.is_visible()  # the content prints
         if "big-data-bureau" in url:
-            assert MODEL.agencies["big-data-bureau"].name in h1.inner_text()
+            assert model.agencies["big-data-bureau"].name in h1.inner_text()
         assert len(page.pdf(format="A4")) > 10_000
     assert watch.problems() == []

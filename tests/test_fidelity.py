@@ -8,7 +8,6 @@ transcription slip (a character of a text, a unit, a schedule, a role) fails a t
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -339,13 +338,6 @@ def test_compare_finds_nothing_on_the_real_data():
 # The comparison can fail: slips made in a copy of data/ are reported
 
 
-def copy_data(tmp_path: Path) -> Path:
-    for rel, _schema in FILES.values():
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(DATA / rel, tmp_path / rel)
-    return tmp_path
-
-
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, f"{old!r} is not unique in {path}"
@@ -380,7 +372,7 @@ SLIPS = {
 
 
 @pytest.mark.parametrize("slip", SLIPS, ids=list(SLIPS))
-def test_compare_catches_slips(tmp_path, slip):
+def test_compare_catches_slips(tmp_path, copy_data, slip):
     rel, old, new, expected = SLIPS[slip]
     data_dir = copy_data(tmp_path)
     assert compare(data_dir) == []  # the copy itself is faithful
@@ -389,7 +381,7 @@ def test_compare_catches_slips(tmp_path, slip):
     assert any(d.startswith(expected) for d in diffs), diffs
 
 
-def test_one_character_of_one_task_text_fails(tmp_path):
+def test_one_character_of_one_task_text_fails(tmp_path, copy_data):
     """The brief's case, spelled out: change one character of task 17's text in a copy."""
     data_dir = copy_data(tmp_path)
     path = data_dir / "plan/tasks.yaml"

@@ -8,15 +8,10 @@ import pytest
 
 from shandong.check import load_checked
 from shandong.model import ROLE_NAMES
-from sitetools import article, built_site, page, resolve, soup
+from sitetools import article, page, resolve, soup
 
 pytestmark = pytest.mark.build
 MODEL = load_checked()
-
-
-@pytest.fixture(scope="module")
-def site() -> Path:
-    return built_site()
 
 
 def item_keys_by_role(doc) -> dict[str, list[str]]:
@@ -112,8 +107,14 @@ def test_targets_and_deadlines_pages(site):
 
 
 def html_files(site: Path) -> list[Path]:
-    """Every page of the site (404.html uses absolute links from site_url: it is served at any path)."""
-    return sorted(p for p in site.rglob("*.html") if "briefs" not in p.parts and p.name != "404.html")
+    """Every page of the site (404.html uses absolute links from site_url: it is served at any path).
+    Fails on a site that lacks any generated page, so that no test over these files passes on an empty site."""
+    files = sorted(p for p in site.rglob("*.html") if "briefs" not in p.parts and p.name != "404.html")
+    pages = {p.parent.relative_to(site).as_posix() + "/" for p in files if p.name == "index.html"}
+    expected = {u.lstrip("/") for u in [*(a.url for a in MODEL.agencies.values()), *(t.url for t in MODEL.themes.values()),
+                                        *(i.url for i in MODEL.items)]}
+    assert expected <= pages, sorted(expected - pages)[:5]
+    return files
 
 
 def test_no_internal_link_or_anchor_is_broken(site):
@@ -146,7 +147,9 @@ def test_no_page_loads_anything_from_another_host(site):
         for el in doc.find_all(style=True):
             if "url(http" in el["style"] or "url(//" in el["style"]:
                 foreign.append(f"{f.relative_to(site)}: style {el['style'][:60]}")
-    for css in site.rglob("*.css"):
+    stylesheets = sorted(site.rglob("*.css"))
+    assert stylesheets, "the site has no stylesheet"
+    for css in stylesheets:
         text = css.read_text(encoding="utf-8", errors="replace")
         for marker in ("@import url(http", "fonts.googleapis", "url(https://", "url(http://"):
             if marker in text:

@@ -5,9 +5,14 @@
   Markdown extension that labels table cells for the phone layout (shandong.cards);
 - on_files: add the generated pages (agencies, themes, tasks, measures) as virtual files,
   with links to their records in the repository (``extra.repository``; also sets edit_uri),
-  the search worker's table of traditional characters (assets/search/variants.json) and the
-  Atom feeds (feeds.py);
+  the search worker's table of traditional characters (assets/search/variants.json), the
+  Atom feeds (feeds.py), and the briefs and downloads of the artifacts cache (``site.artifacts``);
 - on_env: the dataset's as-of date, last change and feed for the theme templates (overrides/).
+
+Generated pages carry ``render_macros: false`` in their front matter, so mkdocs-macros leaves
+them alone (their text comes from the data, escaped by ``render.esc``).
+
+The same hooks run under ProperDocs (``ENGINE=properdocs``), which maps ``mkdocs.*`` to its own modules.
 """
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ from .site import briefs_pdf
 TEMPLATES = ROOT / "templates"
 AGENCIES_FILE = "data/agencies.yaml"  # as the repository names it (Item.file names the others)
 _MD_SPECIALS = {c: f"&#{ord(c)};" for c in "\\`*_[](){}#|!~<>&\"'$:"}
-_LINE_START = re.compile(r"^([+=-]|\d+\.)")  # list markers and setext underlines at a line start
+_LINE_START = re.compile(r"^([+=?-]|\d+\.)")  # list markers, setext underlines, ??? (details) at a line start
 
 
 def esc(value) -> Markup:
@@ -149,22 +149,3 @@ def pages(model: Model, repo: Repo | None = None) -> dict[str, str]:
         path = src_path(item)
         out[path] = render(f"{item.kind}.md.j2", page_path=path, m=model, i=item, repo=repo)
     return out
-
-
-def unit_links(model: Model, ids: list[str], here: str) -> Markup:
-    parts = [_link_plain(src_path(model.agencies[u]), model.agencies[u].short, here) for u in ids]
-    return Markup("、".join(parts))
-
-
-def _link_plain(target: str, label: str, here: str) -> str:
-    rel = _relative(target, posixpath.dirname(here) or ".")
-    return f"[{esc(label)}]({rel})"
-
-
-def item_sort(items: list[Item]) -> list[Item]:
-    return sorted(items, key=lambda i: i.deadline_sort)
-
-
-def plain(text: str) -> str:
-    """Undo ``esc`` (for tests and exports)."""
-    return html.unescape(text)

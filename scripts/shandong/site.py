@@ -21,6 +21,9 @@ _cache: dict[tuple, tuple[dict[str, Document], Model]] = {}
 # of other datasets, which keep only the newest few folders, cannot evict its entries).
 ARTIFACTS = Path(os.environ.get("SHANDONG_ARTIFACTS") or ROOT / "build" / "artifacts")
 CHECKED = ARTIFACTS / ".checked"  # one empty file per data that passed the checker, named by _verdict()
+# The runtime lock: upgrading WeasyPrint, openpyxl, jsonschema … changes every cache key.
+LOCK = ROOT / "requirements" / "runtime.txt"
+PDF_CACHE = ARTIFACTS / ".pdf"  # every brief's PDF by a digest of its HTML, CSS and renderer (briefs.pdf_key)
 
 
 def fingerprint(data_dir: Path) -> tuple:
@@ -65,8 +68,7 @@ def _verdict(data_dir: Path) -> str:
     h = hashlib.sha256()
     code = sorted((ROOT / "scripts" / "shandong").glob("*.py"))
     sources = sorted((Path(data_dir) / "sources").glob("*"))  # the checker compares the data with them
-    for path in [*(Path(data_dir) / rel for rel, _ in FILES.values()), *sources, *sorted(SCHEMAS.glob("*.json")), *code,
-                 ROOT / "requirements.txt"]:
+    for path in [*(Path(data_dir) / rel for rel, _ in FILES.values()), *sources, *sorted(SCHEMAS.glob("*.json")), *code, LOCK]:
         h.update(path.name.encode() + b"\0")
         h.update(path.read_bytes() if path.is_file() else b"\0missing\0")
     return h.hexdigest()[:24]
@@ -93,25 +95,36 @@ def _digest(paths: list[Path], extra: str) -> str:
     return h.hexdigest()[:16]
 
 
+def artifacts_key(site_url: str, data_dir: Path | None = None) -> str:
+    """The artifacts folder's name: a digest of the data, the templates, the code, the runtime lock
+    (the versions of WeasyPrint, openpyxl …), the site's address, the data's date and the PDF setting."""
+    from . import briefs
+
+    data_dir = data_dir or data_dir_in_use()
+    return _digest([Path(data_dir), ROOT / "templates", ROOT / "scripts" / "shandong", LOCK],
+                   f"{site_url}|{briefs.data_as_of()}|pdf={briefs_pdf()}")
+
+
 def artifacts(site_url: str, data_dir: Path | None = None) -> Path:
     """A folder holding ``briefs/`` and ``data/`` (downloads) for the current data,
-    regenerated only when the data, the templates or the code change."""
+    regenerated only when the data, the templates, the code or the pinned packages change
+    (each brief's PDF is reused from ``PDF_CACHE`` when its own content did not change)."""
     from . import briefs
 
     data_dir = data_dir or data_dir_in_use()
     docs, model = get_data(data_dir)
-    key = _digest([Path(data_dir), ROOT / "templates", ROOT / "scripts" / "shandong"],
-                  f"{site_url}|{briefs.data_as_of()}|pdf={briefs_pdf()}")
+    key = artifacts_key(site_url, data_dir)
     out = ARTIFACTS / key
     if not (out / "complete").exists():
         from . import exports  # imports openpyxl (~0.3 s): only when the artifacts are (re)made
 
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f"{key}.", suffix=".tmp", dir=ARTIFACTS))  # one per process
-        result = briefs.write_briefs(model, tmp / "briefs", site_url=site_url, pdf=briefs_pdf())
+        result = briefs.write_briefs(model, tmp / "briefs", site_url=site_url, pdf=briefs_pdf(), cache_dir=PDF_CACHE)
         downloads = exports.write_downloads(model, docs, tmp / "data")
         meta = {"downloads": downloads, "as_of": result["as_of"], "brief_timings": result["timings"],
-                "brief_pages": result["pages"]}
+                "brief_pages": result["pages"],
+                "briefs_rendered": result["rendered"]}
         (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
         (tmp / "complete").write_text(key)
         try:
@@ -125,7 +138,8 @@ def artifacts(site_url: str, data_dir: Path | None = None) -> Path:
 def _prune(keep: Path, count: int = 4, min_age_s: float = 600) -> None:
     """Remove old artifact folders (not the newest few, not any touched in the last minutes)."""
     now = time.time()
-    folders = sorted((p for p in ARTIFACTS.iterdir() if p != keep and p != CHECKED), key=lambda p: p.stat().st_mtime, reverse=True)
+    folders = sorted((p for p in ARTIFACTS.iterdir() if p not in (keep, CHECKED, PDF_CACHE)), key=lambda p: p.stat().st_mtime,
+                     reverse=True)
     for stale in folders[count:]:
         if now - stale.stat().st_mtime > min_age_s:
             shutil.rmtree(stale, ignore_errors=True)

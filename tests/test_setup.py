@@ -1,0 +1,110 @@
+"""The set-up as files: locked requirements with hashes, split into runtime and development; what
+make site / make serve install (not Chromium, not the test packages); Debian stamps that follow their
+package list; the engine as a setting. Read from the Makefile with make's dry run, nothing installed."""
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from shandong import ROOT
+from shandong.build import engine, engine_command
+
+REQ = ROOT / "requirements"
+TEST_ONLY = {"pytest", "hypothesis", "playwright", "ruff", "pre-commit", "pyinstrument", "check-jsonschema",
+             "properdocs"}
+
+
+def pins(path: Path) -> dict[str, str]:
+    text = path.read_text(encoding="utf-8")
+    return {m[1].lower(): m[2] for m in re.finditer(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)", text, re.M)}
+
+
+def dry_run(*args: str) -> str:
+    """What make would run, every recipe included (-B), nothing run (-n)."""
+    run = subprocess.run(["make", "-n", "-B", *args], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+@pytest.mark.parametrize("name", ["runtime.txt", "dev.txt"])
+def test_every_pin_has_hashes(name):
+    text = (REQ / name).read_text(encoding="utf-8")
+    blocks = re.split(r"\n(?=[A-Za-z0-9])", text.split("\n", 1)[1] if text.startswith("#") else text)
+    entries = [b for b in blocks if re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*==", b)]
+    assert len(entries) == len(pins(REQ / name)) > 20
+    for b in entries:
+        assert "--hash=sha256:" in b, b.splitlines()[0]
+    assert "pip-compile" in text and "--generate-hashes" in text
+
+
+def test_runtime_holds_no_test_package_and_dev_holds_runtime_at_the_same_versions():
+    runtime, dev = pins(REQ / "runtime.txt"), pins(REQ / "dev.txt")
+    assert not TEST_ONLY & set(runtime), TEST_ONLY & set(runtime)
+    assert TEST_ONLY <= set(dev)
+    assert {k: dev.get(k) for k in runtime} == runtime
+    for name in ("feedgen", "opencc", "weasyprint", "mkdocs", "pypdf"):
+        assert name in runtime, name
+    assert "-r runtime.in" in (REQ / "dev.in").read_text(encoding="utf-8")
+
+
+def test_site_and_serve_install_the_runtime_set_and_the_build_packages_only():
+    for target in ("site", "deps", "check"):
+        out = dry_run(target)
+        assert "requirements/runtime.txt" in out and "--require-hashes" in out, target
+        assert "dev.txt" not in out and "chromium" not in out and "poppler" not in out, target
+    assert "fonts-noto-cjk" in dry_run("site")
+
+
+def test_test_installs_dev_set_chromium_and_poppler():
+    out = dry_run("test")
+    assert "requirements/dev.txt" in out and "--require-hashes" in out
+    assert "chromium" in out and "poppler-utils" in out
+    assert "npm" not in out
+
+
+def test_debian_stamp_is_named_by_its_package_list():
+    def stamp(*overrides: str) -> str:
+        return re.search(r"touch (\.stamps/debs-[0-9a-f]+)", dry_run("debs", *overrides))[1]
+
+    assert stamp() == stamp()
+    assert stamp() != stamp("DEBS_BUILD=fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu")
+
+
+def test_engine_is_a_setting(monkeypatch):
+    monkeypatch.delenv("SHANDONG_ENGINE", raising=False)
+    assert engine() == "mkdocs" and engine_command("build")[1:] == ["-m", "mkdocs", "build"]
+    monkeypatch.setenv("SHANDONG_ENGINE", "properdocs")
+    assert engine_command("serve")[1:3] == ["-m", "properdocs"]
+    monkeypatch.setenv("SHANDONG_ENGINE", "sphinx")
+    with pytest.raises(ValueError, match="unknown engine"):
+        engine()
+    database = subprocess.run(["make", "-n", "-p", "site", "ENGINE=properdocs"], cwd=ROOT, capture_output=True, text=True).stdout
+    assert "SHANDONG_ENGINE := properdocs" in database.splitlines()
+
+
+def test_no_code_names_the_engine_command():
+    """build.py holds the only `-m mkdocs`: everything else goes through engine_command."""
+    hits = [p.name for p in (ROOT / "scripts" / "shandong").glob("*.py")
+            if re.search(r'"-m",\s*"mkdocs"', p.read_text(encoding="utf-8"))]
+    assert hits == []
+    assert "-m mkdocs" not in (ROOT / "Makefile").read_text(encoding="utf-8")
+
+
+def test_third_party_warnings_are_shown_not_raised():
+    """jieba 0.42.1's invalid escape sequences warn whenever its source is compiled (no bytecode cache,
+    PYTHONDONTWRITEBYTECODE=1): under pyproject's filters that must not fail a test (it did with a bare
+    "error"), while a warning raised in our own code still does."""
+    import importlib.util
+    import warnings
+
+    spec = importlib.util.find_spec("jieba")
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("default")  # what pyproject sets for third-party code
+        compile(Path(spec.origin).read_text(encoding="utf-8"), spec.origin, "exec")
+    assert seen, "jieba compiles without a warning now: this test can go"
+    compile(Path(spec.origin).read_text(encoding="utf-8"), spec.origin, "exec")  # under pytest's filters: no error
+    with pytest.raises(DeprecationWarning):
+        warnings.warn_explicit("ours", DeprecationWarning, "scripts/shandong/x.py", 1, module="shandong.x")
