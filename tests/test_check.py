@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -110,7 +111,7 @@ def test_report_of_one_problem_says_error():
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.__name__ for r in RULES])
-def test_every_rule_fires_on_a_broken_fixture(rule, tmp_path):
+def test_every_rule_fires_on_a_broken_fixture(rule, tmp_path, copy_with_sources):
     unfaithful = copy_with_sources(tmp_path / "unfaithful")
     edit(unfaithful, "plan/tasks.yaml", '"培植壮大新一代信息技术产业。"', '"培植壮大新一代信息技朮产业。"')
     edit(unfaithful, "action-2020/measures.yaml", "heading: 大力发展数字经济", "heading: 大力发展数字经济。")
@@ -568,10 +569,13 @@ ACTION_PLAN = "数字山东2020行动方案.txt"
 TAB = "\t"  # the task division's rows are tab-separated
 
 
-def copy_with_sources(to: Path, copy_data) -> Path:
-    copy_data(to)
-    shutil.copytree(DATA / "sources", to / "sources")
-    return to
+@pytest.fixture
+def copy_with_sources(copy_data):
+    def make(to: Path) -> Path:
+        copy_data(to)
+        shutil.copytree(DATA / "sources", to / "sources")
+        return to
+    return make
 
 
 def edit(data_dir: Path, rel: str, old: str, new: str) -> int:
@@ -592,7 +596,7 @@ def test_real_data_and_its_sources_agree():
     assert Registry(check(DATA)[0], DATA).sources_dir == DATA / "sources"
 
 
-def test_one_character_of_a_task_differs(tmp_path):
+def test_one_character_of_a_task_differs(tmp_path, copy_with_sources):
     data_dir = copy_with_sources(tmp_path)
     line = edit(data_dir, "plan/tasks.yaml", '"培植壮大新一代信息技术产业。"', '"培植壮大新一代信息技朮产业。"')
     assert lines(data_dir) == [
@@ -601,7 +605,7 @@ def test_one_character_of_a_task_differs(tmp_path):
         f" (expected the document's words, data/sources/{TASK_DIVISION} line {source_line(TASK_DIVISION, '5' + TAB)})", "1 error"]
 
 
-def test_a_measure_attribution_a_heading_and_units_as_written_differ(tmp_path):
+def test_a_measure_attribution_a_heading_and_units_as_written_differ(tmp_path, copy_with_sources):
     data_dir = copy_with_sources(tmp_path)
     a = edit(data_dir, "action-2020/measures.yaml", '"省政府办公厅牵头，省大数据局配合，各有关部门、各市政府按职责分工负责"',
              '"省政府办公厅牵头，省大数据局配合，各有关部门、各市政府按职责分工负责。"')
@@ -622,7 +626,7 @@ def test_a_measure_attribution_a_heading_and_units_as_written_differ(tmp_path):
     assert lines(data_dir) == [*expected, "3 errors"]
 
 
-def test_a_missing_source_document_is_a_problem(tmp_path):
+def test_a_missing_source_document_is_a_problem(tmp_path, copy_with_sources):
     data_dir = copy_with_sources(tmp_path)
     (data_dir / "sources" / ACTION_PLAN).unlink()
     assert lines(data_dir) == [f"data/action-2020/measures.yaml:10:11: document.source: source document 'data/sources/{ACTION_PLAN}'"
@@ -635,7 +639,7 @@ def test_a_folder_without_sources_is_not_compared(tmp_path, copy_data):
     assert lines(data_dir) == ["0 errors"]
 
 
-def test_the_builds_checked_verdict_depends_on_the_source_documents(tmp_path):
+def test_the_builds_checked_verdict_depends_on_the_source_documents(tmp_path, copy_with_sources):
     """A build skips the checker for data it has seen pass: a changed document must count as new data."""
     from shandong.site import _verdict
 

@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup
 
 from . import ROOT, jieba_dict, tables
-from .model import DEADLINE_KINDS, KIND_NAMES, ROLE_NAMES, STATES, STATUSES, Item, Model
+from .model import DEADLINE_KINDS, KIND_NAMES, ROLE_NAMES, STATES, STATUSES, Model
 from .site import briefs_pdf
 
 TEMPLATES = ROOT / "templates"
