@@ -183,17 +183,6 @@ def render_html(model: Model, aid: str, site_url: str = "", changed: str | None 
         briefs=[b], combined=False, title=title, css_href=css_href, url=b["url"], **_dates(model, changed, printed))
 
 
-def render_combined_html(model: Model, site_url: str = "", changed: str | None = None,
-                         css_href: str = CSS, env: jinja2.Environment | None = None,
-                         printed: date | None = None) -> str:
-    """Every brief in one document, after a contents page."""
-    briefs = [brief_context(model, aid, site_url) for aid in model.agencies]
-    url = brief_url(site_url, "all").removesuffix(".html") + ".pdf" if public_url(site_url) else ""
-    return (env or environment()).get_template(TEMPLATE).render(
-        briefs=briefs, combined=True, title="数字山东 · 各单位任务简报", css_href=css_href, url=url,
-        **_dates(model, changed, printed))
-
-
 # ---------------------------------------------------------------------------
 # PDFs: content-addressed per brief, rendered in worker processes, joined into all.pdf
 
@@ -292,13 +281,14 @@ def prune_pdf_cache(cache_dir: Path, max_age_s: float = 7 * 24 * 3600) -> None:
             f.unlink(missing_ok=True)
 
 
-def _contents_html(model: Model, site_url: str, as_of: str, start_pages: dict[str, int], env: jinja2.Environment) -> str:
-    """The contents page(s) of all.pdf alone: every unit with the page of the file its brief starts on."""
+def _contents_html(model: Model, site_url: str, changed: str, start_pages: dict[str, int], env: jinja2.Environment) -> str:
+    """The contents page(s) of all.pdf alone: every unit with the page of the file its brief starts on.
+    ``changed``: the date the data last changed (git), as on the briefs."""
     briefs = [{**brief_context(model, aid, site_url), "start_page": start_pages[aid]} for aid in model.agencies]
-    url = brief_url(site_url, "all").removesuffix(".html") + ".pdf"
+    url = brief_url(site_url, "all").removesuffix(".html") + ".pdf" if public_url(site_url) else ""
     return env.get_template(TEMPLATE).render(
-        briefs=briefs, combined=True, contents_only=True, title="数字山东 · 各单位任务简报", as_of=as_of,
-        css_href=CSS, url=url)
+        briefs=briefs, combined=True, contents_only=True, title="数字山东 · 各单位任务简报", css_href=CSS, url=url,
+        **_dates(model, changed, None))
 
 
 # Parsed PDFs of the cache, kept for the life of the process (make serve rebuilds in one process): the
