@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import StreamObject
 
 from shandong import site
 from shandong.briefs import pdf_key, write_briefs
@@ -117,7 +118,13 @@ def test_all_pdf_is_the_unit_pdfs_with_one_copy_of_each_font(small_model, tmp_pa
         for font in page["/Resources"]["/Font"].values():
             descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
             files.add(descriptor.raw_get("/FontFile3").idnum)
+            # the shared file is really there: a font program, not a null left by the joining (viewers
+            # without the font installed would show no text; poppler here would fall back to Noto)
+            program = descriptor["/FontFile3"].get_object()
+            assert isinstance(program, StreamObject) and len(program.get_data()) > 10_000, font
     assert len(files) == len(names), files
+    run = subprocess.run(["pdftoppm", "-r", "20", "-png", str(all_pdf), str(tmp_path / "check")], capture_output=True, text=True)
+    assert (run.returncode, run.stderr) == (0, "")
     assert all_pdf.stat().st_size < units / 2, (all_pdf.stat().st_size, units)
     # The pages of all.pdf look exactly like the unit PDF's (same glyphs through the shared fonts).
     start = result["pages"]["contents"] + 1

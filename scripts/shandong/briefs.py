@@ -451,7 +451,7 @@ def _widths_gids(widths) -> set[int]:
 def _share_fonts(writer, cache_dir: Path) -> int:
     """Point every copy of a font in ``writer`` at one subset holding the glyphs of all; returns how many
     fonts were shared. A font not found among the installed ones keeps its copies."""
-    from pypdf.generic import NameObject, NullObject, StreamObject
+    from pypdf.generic import NameObject, StreamObject
 
     copies: dict[str, list] = {}
     for page in writer.pages:
@@ -490,15 +490,11 @@ def _share_fonts(writer, cache_dir: Path) -> int:
         stream.set_data(cached.read_bytes())
         stream[NameObject("/Subtype")] = NameObject("/OpenType")
         ref = writer._add_object(stream.flate_encode())  # (zlib level 6: ~0.1 s for a CJK subset)
-        replaced = set()
         for _, descriptor in found:
-            old = descriptor.raw_get("/FontFile3")
-            if getattr(old, "idnum", None) is not None:
-                replaced.add(old.idnum)
             descriptor[NameObject("/FontFile3")] = ref
-        for idnum in replaced:  # the units' own subsets, now referenced by nothing: written as null
-            writer._replace_object(idnum, NullObject())
         shared += 1
+    if shared:  # the units' own subsets, now referenced by nothing, are left out of the file
+        writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
     return shared
 
 
