@@ -163,7 +163,7 @@ def test_home_page_counts_and_charts(site):
     heads = [th.get_text(strip=True) for th in table.select("thead th")]
     assert heads[1:-1] == [ZH[s] for s in ALL_STATES]
     for row in table.select("tbody tr"):
-        cells = [td.get_text(strip=True) for td in row.find_all("td")]
+        cells = [td.get_text(strip=True) for td in row.find_all(["th", "td"])]  # the row header, then the numbers
         tid = next(t for t, v in D.themes.items() if v["name"] == cells[0])
         keys = [k for k, x in D.items.items() if x.theme == tid]
         assert [int(c) for c in cells[1:-1]] == list(D.counts(keys).values())
