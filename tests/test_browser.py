@@ -71,7 +71,7 @@ def test_clicking_through_every_page_type_stays_local_and_logs_no_error(browser,
         assert model.agencies["big-data-bureau"].name in page.locator("h1").inner_text()
         page.goto(base + "agencies/big-data-bureau/")
         with page.expect_navigation():
-            page.locator(".ds-actions a").first.click()
+            page.locator(".ds-actions a[href*='briefs/']").first.click()
         seen.append(path_of(page, base))
     print(f"\nclicked through {len(seen)} pages, {watch.requests} requests, all to 127.0.0.1")
     assert watch.problems() == []
