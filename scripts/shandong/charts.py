@@ -207,6 +207,34 @@ def _deadlines_desc(model: Model, t: ChartTable) -> str:
             + "；".join(parts) + "。")
 
 
+def _draw_deadline_columns(svg: _Svg, t: ChartTable, kinds: list[str], *, left: float, right: float, base: float,
+                           scale: float, step: int, ymax: int, x_of: Callable[[int], float], col_w: float, size: float,
+                           label_size: float, axis_dx: float, min_h: float, total_dy: float, year_dy: float) -> None:
+    """The grid and the stacked columns of a deadlines chart (desktop and phone layouts differ only in
+    their measures): one column per row of ``t``, a segment per deadline kind, its total above it."""
+    for v in range(0, ymax + 1, step):
+        y = base - v * scale
+        svg.add(f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" style="stroke:currentColor;stroke-opacity:{.45 if v == 0 else .15}"/>')
+        svg.text(left - axis_dx, y + 4, v, size=size, anchor="end")
+    for j, r in enumerate(t.rows):
+        x = x_of(j)
+        svg.add(f'<g class="column" data-year="{r["year"] or "ongoing"}" data-total="{r["total"]}">')
+        y = base
+        for i, k in enumerate(kinds):
+            n = r[k]
+            if not n:
+                continue
+            h = n * scale
+            y -= h
+            svg.add(f'<rect x="{x:.1f}" y="{y:.1f}" width="{col_w:.1f}" height="{h:.1f}" style="fill:{colour(i)}" '
+                    f'data-kind="{k}" data-value="{n}"><title>{esc(r["year_label"])} · {esc(DEADLINE_KINDS[k][0])}：{n}</title></rect>')
+            if h >= min_h:
+                svg.text(x + col_w / 2, y + h / 2 + 4, n, size=size, anchor="middle", fill="#fff")
+        svg.text(x + col_w / 2, y - total_dy, r["total"], size=12, anchor="middle", weight="bold")
+        svg.text(x + col_w / 2, base + year_dy, r["year_label"] if r["year"] else "持续推进", size=label_size, anchor="middle")
+        svg.add("</g>")
+
+
 def deadlines_svg(model: Model, key: str = "chart-deadlines") -> str:
     """Vertical stacked columns: one per year of the plan period (and one for ongoing), stacked by deadline kind."""
     t = deadlines_table(model)
@@ -229,27 +257,9 @@ def deadlines_svg(model: Model, key: str = "chart-deadlines") -> str:
         _legend(svg, x, ly, [(colour(i), label)])
         x += w
     base = top + plot_h
-    for v in range(0, ymax + 1, step):
-        y = base - v * scale
-        svg.add(f'<line x1="{left}" y1="{y:.1f}" x2="{width - 10}" y2="{y:.1f}" style="stroke:currentColor;stroke-opacity:{.45 if v == 0 else .15}"/>')
-        svg.text(left - 6, y + 4, v, size=11, anchor="end")
-    for j, r in enumerate(t.rows):
-        x = left + gap / 2 + j * (col_w + gap)
-        svg.add(f'<g class="column" data-year="{r["year"] or "ongoing"}" data-total="{r["total"]}">')
-        y = base
-        for i, k in enumerate(kinds):
-            n = r[k]
-            if not n:
-                continue
-            h = n * scale
-            y -= h
-            svg.add(f'<rect x="{x:.1f}" y="{y:.1f}" width="{col_w}" height="{h:.1f}" style="fill:{colour(i)}" '
-                    f'data-kind="{k}" data-value="{n}"><title>{esc(r["year_label"])} · {esc(DEADLINE_KINDS[k][0])}：{n}</title></rect>')
-            if h >= 15:
-                svg.text(x + col_w / 2, y + h / 2 + 4, n, size=11, anchor="middle", fill="#fff")
-        svg.text(x + col_w / 2, y - 6, r["total"], size=12, anchor="middle", weight="bold")
-        svg.text(x + col_w / 2, base + 18, r["year_label"] if r["year"] else "持续推进", size=12, anchor="middle")
-        svg.add("</g>")
+    _draw_deadline_columns(svg, t, kinds, left=left, right=width - 10, base=base, scale=scale, step=step, ymax=ymax,
+                           x_of=lambda j: left + gap / 2 + j * (col_w + gap), col_w=col_w, size=11, label_size=12,
+                           axis_dx=6, min_h=15, total_dy=6, year_dy=18)
     svg.text(left, base + 40, "项数：任务（《规划》重点任务分工）与措施（2020行动方案）", size=11)
     return svg.render()
 
@@ -520,27 +530,9 @@ def deadlines_narrow_svg(model: Model, key: str = "chart-deadlines-narrow") -> s
     ymax = -(-vmax // step) * step
     scale = plot_h / ymax
     base = top + plot_h
-    for v in range(0, ymax + 1, step):
-        y = base - v * scale
-        svg.add(f'<line x1="{left}" y1="{y:.1f}" x2="{NARROW - 5}" y2="{y:.1f}" style="stroke:currentColor;stroke-opacity:{.45 if v == 0 else .15}"/>')
-        svg.text(left - 4, y + 4, v, size=NFS, anchor="end")
-    for j, r in enumerate(t.rows):
-        x = left + j * slot + (slot - col_w) / 2
-        svg.add(f'<g class="column" data-year="{r["year"] or "ongoing"}" data-total="{r["total"]}">')
-        y = base
-        for i, k in enumerate(kinds):
-            n = r[k]
-            if not n:
-                continue
-            h = n * scale
-            y -= h
-            svg.add(f'<rect x="{x:.1f}" y="{y:.1f}" width="{col_w:.1f}" height="{h:.1f}" style="fill:{colour(i)}" '
-                    f'data-kind="{k}" data-value="{n}"><title>{esc(r["year_label"])} · {esc(DEADLINE_KINDS[k][0])}：{n}</title></rect>')
-            if h >= 14:
-                svg.text(x + col_w / 2, y + h / 2 + 4, n, size=NFS, anchor="middle", fill="#fff")
-        svg.text(x + col_w / 2, y - 5, r["total"], size=12, anchor="middle", weight="bold")
-        svg.text(x + col_w / 2, base + 16, r["year_label"] if r["year"] else "持续推进", size=NFS, anchor="middle")
-        svg.add("</g>")
+    _draw_deadline_columns(svg, t, kinds, left=left, right=NARROW - 5, base=base, scale=scale, step=step, ymax=ymax,
+                           x_of=lambda j: left + j * slot + (slot - col_w) / 2, col_w=col_w, size=NFS, label_size=NFS,
+                           axis_dx=4, min_h=14, total_dy=5, year_dy=16)
     svg.text(5, base + 38, "项数：任务（重点任务分工）与措施（2020行动方案）", size=NFS)
     return svg.render()
 
@@ -627,6 +619,13 @@ def status_roles_table(model: Model, aid: str | None = None, items: list[Item] |
                       [r for r in rows if r["total"]])
 
 
+def _status_desc(rows: list[dict], what: str) -> str:
+    """The text alternative of a status chart: every row's total and its states."""
+    return (f"每行{what}，条形按进展状态分段，数值为事项数。" + "；".join(
+        f"{r['label']} {r['total']} 项（" + "、".join(f"{STATES[s][0]} {r[s]}" for s in STATES if r[s]) + "）"
+        for r in rows) + "。")
+
+
 def status_svg(table: ChartTable, key: str, title: str, what: str) -> str:
     """Horizontal stacked bars, one per row of ``table``, split by state (STATES order)."""
     rows = table.rows
@@ -639,9 +638,7 @@ def status_svg(table: ChartTable, key: str, title: str, what: str) -> str:
     width = label_w + bar_w + 60
     height = top_y + legend_h + row_h * len(rows) + 12
     vmax = max([r["total"] for r in rows] + [1])
-    desc = (f"每行{what}，条形按进展状态分段，数值为事项数。" + "；".join(
-        f"{r['label']} {r['total']} 项（" + "、".join(f"{STATES[s][0]} {r[s]}" for s in STATES if r[s]) + "）"
-        for r in rows) + "。")
+    desc = _status_desc(rows, what)
     svg = _Svg(key, title, desc, width, height)
     for k, line in enumerate(lines):
         _legend(svg, 10, 16 + 20 * k, line)
@@ -759,9 +756,7 @@ def status_narrow_svg(table: ChartTable, key: str, title: str, what: str) -> str
     row_h, bar_h = 46, 20
     bar_w = NARROW - 10
     vmax = max([r["total"] for r in rows] + [1])
-    desc = (f"每行{what}，条形按进展状态分段，数值为事项数。" + "；".join(
-        f"{r['label']} {r['total']} 项（" + "、".join(f"{STATES[s][0]} {r[s]}" for s in STATES if r[s]) + "）"
-        for r in rows) + "。")
+    desc = _status_desc(rows, what)
     svg = _Svg(key, title, desc, NARROW, top + row_h * len(rows) + 6)
     _narrow_legend(svg, 14, legend)
     scale = bar_w / vmax
