@@ -278,7 +278,7 @@ def heatmap_table(model: Model, limit: int | None = None) -> ChartTable:
     cols = [("unit", "单位")] + [(tid, model.themes[tid].name) for tid in themes] + [("total", "合计")]
     rows = []
     for aid in agencies_by_load(model)[:limit]:
-        items = {id(x): x for xs in model.by_agency[aid].values() for x in xs}.values()
+        items = model.agency_items(aid)
         row = {"unit_id": aid, "unit": model.agencies[aid].short}
         for tid in themes:
             row[tid] = sum(1 for x in items if x.theme == tid)

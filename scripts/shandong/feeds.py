@@ -140,7 +140,7 @@ def feeds(model: Model, site_url: str = "", data_dir: Path | None = None) -> dic
                             "", base, model.reports, changes, items_of)}
     for aid, agency in model.agencies.items():
         path = agency_feed(aid)
-        mine = {x.key for xs in model.by_agency.get(aid, {}).values() for x in xs}
+        mine = {x.key for x in model.agency_items(aid)}
         reports = [r for r in model.reports if r.item.key in mine]
 
         def own(change, mine=mine):

@@ -325,6 +325,10 @@ class Model:
     def agency_count(self, aid: str, role: str) -> int:
         return len(self.by_agency[aid].get(role, []))
 
+    def agency_items(self, aid: str) -> list[Item]:
+        """The agency's items, each once (an item lists a unit once, in one role), in role order."""
+        return list({id(x): x for xs in self.by_agency[aid].values() for x in xs}.values())
+
     def agency_total(self, aid: str) -> int:
         return sum(len(v) for v in self.by_agency[aid].values())
 
