@@ -155,13 +155,28 @@ def _get(url: str) -> str | None:
         return None
 
 
-def _cpu_seconds(pid: int) -> float | None:
-    """CPU seconds (user + system, with waited-for children) a running process has used (/proc)."""
+def _stat(pid: int) -> list[str] | None:
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return None
-    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU seconds (user + system, with waited-for children) a running process and its living
+    descendants have used (/proc): the serving process and its worker (shandong.prebuild)."""
+    stats = {int(p.name): st for p in Path("/proc").iterdir() if p.name.isdigit() and (st := _stat(int(p.name)))}
+    if pid not in stats:
+        return None
+    children: dict[int, list[int]] = {}
+    for child, st in stats.items():
+        children.setdefault(int(st[1]), []).append(child)
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        total += sum(int(x) for x in stats[p][11:15])
+        todo += children.get(p, [])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def serve_rebuild(data: Path, work: Path, pdf: bool, timeout: float = 300) -> dict:

@@ -498,6 +498,13 @@ def _share_fonts(writer, cache_dir: Path) -> int:
     return shared
 
 
+def output_names(model: Model, pdf: bool = True) -> list[str]:
+    """The files ``write_briefs`` writes into its folder, without writing them: the stylesheet, each
+    unit's HTML and, with PDFs, each unit's PDF and all.pdf (prebuild registers them in advance)."""
+    names = [CSS, *(f"{aid}.html" for aid in model.agencies)]
+    return names + [*(f"{aid}.pdf" for aid in model.agencies), "all.pdf"] if pdf else names
+
+
 def write_briefs(model: Model, out_dir: Path, site_url: str = "", jobs: int = 2, pdf: bool = True,
                  cache_dir: Path | None = None) -> dict:
     """Write ``<id>.html`` and ``<id>.pdf`` for every agency, ``brief.css`` and ``all.pdf`` into ``out_dir``

@@ -46,11 +46,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.packaging.custom import StringProperty
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-
 from .check import FILES, SCHEMAS
 from .load import Document
 from .model import DEADLINE_KINDS, ROLE_NAMES, STATUSES, Item, Model, Report
@@ -580,6 +575,13 @@ def as_of_text(model: Model) -> tuple[str, str]:
 def xlsx_bytes(tabs: list[Table], model: Model) -> bytes:
     """The workbook: a 说明 sheet (the as-of date, then every field of every sheet), then one sheet per table.
     The as-of date is also in the workbook's properties: ``description`` and the custom property ``as_of``."""
+    # openpyxl (~0.1 s to import) only where a workbook is written: the build's main process imports
+    # this module for download_names() alone.
+    from openpyxl import Workbook
+    from openpyxl.packaging.custom import StringProperty
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     wb = Workbook()
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -666,6 +668,13 @@ def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists() or path.read_bytes() != data:  # keep mtimes of unchanged files
         path.write_bytes(data)
+
+
+def download_names(model: Model) -> list[str]:
+    """The files ``write_downloads`` writes (POSIX paths relative to its folder), in its order,
+    without writing them: the build registers them with MkDocs before they exist (prebuild)."""
+    return [JSON_NAME, f"schemas/{JSON_SCHEMA_NAME}", *(f"schemas/{name}" for _, name in FILES.values()),
+            *(f"{t.name}.csv" for t in tables(model)), XLSX_NAME]
 
 
 def write_downloads(model: Model, docs: dict[str, Document], out_dir: Path) -> list[dict]:

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-from feedgen.feed import FeedGenerator
 
 from . import history
 from .model import STATUSES, Item, Model
+
+if TYPE_CHECKING:
+    from feedgen.feed import FeedGenerator
 
 SITE_FEED = "feeds/all.atom"
 TAG = "tag:digital-shandong,2026"  # entry and feed ids (RFC 4151): fixed, so that readers keep them
@@ -31,6 +33,13 @@ MAX_ITEMS_NAMED = 8  # a commit that changed more items names the first few and 
 
 def agency_feed(aid: str) -> str:
     return f"feeds/agencies/{aid}.atom"
+
+
+def paths(model: Model) -> list[str]:
+    """The files ``feeds()`` writes, in order, without writing them: the feeds, then an empty
+    sitemap.xml per feed folder (see the end of ``feeds``)."""
+    atom = [SITE_FEED, *(agency_feed(aid) for aid in model.agencies)]
+    return atom + [f"{folder}/sitemap.xml" for folder in sorted({p.rsplit("/", 1)[0] for p in atom})]
 
 
 def public_url(site_url: str | None) -> str:
@@ -101,6 +110,8 @@ def _change_entry(fg: FeedGenerator, change: history.Change, model: Model, base:
 
 def _feed(model: Model, path: str, title: str, subtitle: str, page: str, base: str, reports, changes,
           items_of) -> str:
+    from feedgen.feed import FeedGenerator  # imported by the build's worker only (prebuild)
+
     fg = FeedGenerator()
     tag = TAG
     fg.id(base + path if base else f"{tag}:{path}")
@@ -152,6 +163,6 @@ def feeds(model: Model, site_url: str = "", data_dir: Path | None = None) -> dic
     # Material's JavaScript fetches "sitemap.xml" beside every <link rel="alternate"> of a page (it
     # takes them for other-language versions of the site): an empty sitemap in each feed folder
     # answers it instead of a 404 in every visitor's console.
-    for folder in sorted({path.rsplit("/", 1)[0] for path in out}):
-        out[f"{folder}/sitemap.xml"] = EMPTY_SITEMAP
+    for path in paths(model):
+        out.setdefault(path, EMPTY_SITEMAP)
     return out

@@ -13,8 +13,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from markupsafe import Markup  # noqa: E402
 
-from shandong import charts, render  # noqa: E402
-from shandong.site import artifacts_meta, get_model  # noqa: E402
+from shandong import charts, prebuild, render  # noqa: E402
+from shandong.prebuild import model as get_model  # noqa: E402  the build's model (its worker checks it)
+from shandong.site import artifacts_meta  # noqa: E402
 
 
 def define_env(env):
@@ -45,5 +46,6 @@ def define_env(env):
 
     @env.macro
     def downloads() -> Markup:
-        meta = artifacts_meta(env.conf["site_url"] or "")
+        job = prebuild.current()
+        meta = job.artifacts()[1] if job is not None else artifacts_meta(env.conf["site_url"] or "")
         return partial("downloads", files=meta["downloads"], as_of=meta["as_of"])

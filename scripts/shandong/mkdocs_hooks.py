@@ -1,13 +1,22 @@
 """The MkDocs glue (``hooks:`` in mkdocs.yml). Kept thin: everything it calls is engine-independent.
 
-- on_config: check the data (the build stops with every problem listed), point
-  Material's search at a jieba user dictionary generated from the data, and add the
-  Markdown extension that labels table cells for the phone layout (shandong.cards);
-- on_files: add the generated pages (agencies, themes, tasks, measures) as virtual files,
-  with links to their records in the repository (``extra.repository``; also sets edit_uri),
-  the search worker's table of traditional characters (assets/search/variants.json), the
-  Atom feeds (feeds.py), and the briefs and downloads of the artifacts cache (``site.artifacts``);
-- on_env: the dataset's as-of date, last change and feed for the theme templates (overrides/).
+The data work runs in a worker process on the second core while MkDocs converts the pages
+(shandong.prebuild): checking the data, the generated pages' Markdown, the feeds, the search
+worker's table, the downloads and the briefs. The hook registers every one of those files in
+advance and hands MkDocs their contents when it needs them:
+
+- on_config: start the worker; load the same data (unchecked) for the file names and the macros;
+  point Material's search at a jieba user dictionary generated from the data; add the Markdown
+  extension that labels table cells for the phone layout (shandong.cards);
+- on_files: add the generated pages (agencies, themes, tasks, measures) as virtual files, with
+  links to their records in the repository (``extra.repository``; also sets edit_uri), the search
+  worker's table of traditional characters (assets/search/variants.json), the Atom feeds
+  (feeds.py), and the briefs and downloads of the artifacts cache (``site.artifacts``); the data
+  page (which lists the downloads' sizes) is read last, so that the worker has made them by then;
+- on_page_read_source: a generated page's Markdown, from the worker;
+- on_env: wait for the worker: the build stops here with every problem of the data, before
+  MkDocs writes anything; the feeds and the table get their contents; the dataset's as-of date,
+  last change and feed for the theme templates (overrides/).
 
 Generated pages carry ``render_macros: false`` in their front matter, so mkdocs-macros leaves
 them alone (their text comes from the data, escaped by ``render.esc``).
@@ -25,18 +34,21 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 
-from shandong import ROOT, cards, feeds, history, jieba_dict, render  # noqa: E402
+from shandong import ROOT, cards, feeds, history, jieba_dict, prebuild, render  # noqa: E402
 from shandong.check import DataError  # noqa: E402
-from shandong.site import PUBLISHED, artifacts, data_dir_in_use, get_model  # noqa: E402
+from shandong.site import ARTIFACTS, artifact_names, artifacts_key, data_dir_in_use  # noqa: E402
 
 GENERATED_DIRS = ("agencies/", "themes/", "tasks/", "measures/")
 
 
 @event_priority(100)  # before the search plugin reads its jieba_dict_user
 def on_config(config):
+    job = prebuild.start(data_dir_in_use(), config.site_url or "", repository(config),
+                         [Path(config.docs_dir), ROOT / "templates"])
     try:
-        model = get_model()
+        model = job.load()
     except DataError as exc:
+        prebuild.end()
         raise PluginError(f"the data has problems; fix them (make check lists them):\n{exc}") from None
     path = ROOT / "build" / "jieba_user_dict.txt"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -60,32 +72,61 @@ def repository(config) -> render.Repo | None:
     return render.Repo(url, (config.extra or {}).get("branch") or "main") if url else None
 
 
+LAST = ("data.md",)  # read after the generated pages: its macro lists the downloads' sizes (made by the worker)
+
+
 @event_priority(100)  # before plugins that record the file list (htmlproofer)
 def on_files(files: Files, config) -> Files:
-    model = get_model()
-    for src_uri, content in render.pages(model, repository(config)).items():
+    job = prebuild.current()
+    model = job.model
+    for src_uri in render.page_paths(model):
         if files.get_file_from_path(src_uri) is not None:
             raise PluginError(f"docs/{src_uri} would hide a generated page: remove it")
-        files.append(File.generated(config, src_uri, content=content))
-    # The search worker's traditional → simplified table (docs/assets/search/worker.js).
-    files.append(File.generated(config, "assets/search/variants.json",
-                                content=jieba_dict.variants_json(model, [Path(config.docs_dir), ROOT / "templates"])))
-    for src_uri, content in feeds.feeds(model, config.site_url or "").items():
-        files.append(File.generated(config, src_uri, content=content))
-    # Briefs (HTML + PDF) and downloads, generated outside docs/ and copied into the site.
-    folder = artifacts(config.site_url or "")
-    for sub in PUBLISHED:
-        for path in sorted((folder / sub).rglob("*")):
-            if path.is_file():
-                rel = path.relative_to(folder).as_posix()
-                files.append(File(rel, str(folder), config.site_dir, config.use_directory_urls))
+        files.append(File.generated(config, src_uri, content=""))  # the worker's Markdown: on_page_read_source
+    for src_uri in [*feeds.paths(model), prebuild.VARIANTS]:  # their contents: on_env
+        files.append(File.generated(config, src_uri, content=""))
+    # Briefs (HTML + PDF) and downloads, written by the worker into the artifacts cache and copied into the site.
+    job.folder = folder = ARTIFACTS / artifacts_key(config.site_url or "")
+    for rel in artifact_names(model):
+        files.append(File(rel, str(folder), config.site_dir, config.use_directory_urls))
+    for src_uri in LAST:
+        if (late := files.get_file_from_path(src_uri)) is not None:
+            files.remove(late)
+            files.append(late)
     return files
 
 
+def on_page_read_source(page, config):
+    job = prebuild.current()
+    text = job.page(page.file.src_uri) if job is not None else None
+    if text is not None:
+        page.file.content_string = text
+    return text
+
+
 def on_env(env, config, files):
-    """What overrides/ shows on every page: the as-of date (data), the last change (git), the feed."""
-    model = get_model()
+    """Wait for the worker (the data's problems stop the build here, before anything is written); then
+    what overrides/ shows on every page: the as-of date (data), the last change (git), the feed."""
+    job = prebuild.current()
+    try:
+        contents = job.extra_files()
+        folder, _ = job.artifacts()
+    except DataError as exc:
+        raise PluginError(f"the data has problems; fix them (make check lists them):\n{exc}") from None
+    for src_uri, text in contents.items():
+        files.get_file_from_path(src_uri).content_string = text
+    if folder != job.folder:  # the data changed between on_files and the worker's reading it
+        raise PluginError(f"the data changed while the site was being built ({folder.name} ≠ {job.folder.name}); build again")
+    model = job.model
     changed = history.last_changed(data_dir_in_use())
     env.globals.update(ds_as_of=model.as_of.isoformat(), ds_reviewed_by=model.reviewed_by,
                        ds_last_changed=changed.isoformat() if changed else "", ds_site_feed=feeds.SITE_FEED)
     return env
+
+
+def on_post_build(config):
+    prebuild.end()
+
+
+def on_build_error(error):
+    prebuild.end()

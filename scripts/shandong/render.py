@@ -133,19 +133,29 @@ def theme_chart(model: Model, tid: str) -> dict:
             "table": charts.theme_units_table(model, tid)}
 
 
-def pages(model: Model, repo: Repo | None = None) -> dict[str, str]:
-    """Every generated page: source path -> Markdown. Linear in the data.
-    With ``repo``, task, measure and agency pages link to their record in the repository."""
-    out: dict[str, str] = {}
+def _page_makers(model: Model, repo: Repo | None):
+    """(source path, a function rendering that page) for every generated page, in the order of the site."""
     for agency in model.agencies.values():
         path = src_path(agency)
-        out[path] = render("agency.md.j2", page_path=path, m=model, a=agency,
-                           roles=model.by_agency[agency.id], repo=repo, record_file=AGENCIES_FILE)
+        yield path, lambda path=path, agency=agency: render(
+            "agency.md.j2", page_path=path, m=model, a=agency, roles=model.by_agency[agency.id], repo=repo,
+            record_file=AGENCIES_FILE)
     for theme in model.themes.values():
         path = src_path(theme)
-        out[path] = render("theme.md.j2", page_path=path, m=model, t=theme, items=model.by_theme[theme.id],
-                           **theme_chart(model, theme.id))
+        yield path, lambda path=path, theme=theme: render(
+            "theme.md.j2", page_path=path, m=model, t=theme, items=model.by_theme[theme.id], **theme_chart(model, theme.id))
     for item in model.items:
         path = src_path(item)
-        out[path] = render(f"{item.kind}.md.j2", page_path=path, m=model, i=item, repo=repo)
-    return out
+        yield path, lambda path=path, item=item: render(f"{item.kind}.md.j2", page_path=path, m=model, i=item, repo=repo)
+
+
+def page_paths(model: Model) -> list[str]:
+    """The source paths of the generated pages, in order, without rendering them."""
+    return [path for path, _ in _page_makers(model, None)]
+
+
+def pages(model: Model, repo: Repo | None = None, paths: list[str] | None = None) -> dict[str, str]:
+    """Every generated page (or those of ``paths``): source path -> Markdown. Linear in the data.
+    With ``repo``, task, measure and agency pages link to their record in the repository."""
+    wanted = None if paths is None else set(paths)
+    return {path: make() for path, make in _page_makers(model, repo) if wanted is None or path in wanted}

@@ -17,6 +17,7 @@ from .load import Document, load_yaml
 from .model import Model, build_model
 
 _cache: dict[tuple, tuple[dict[str, Document], Model]] = {}
+_unchecked: dict[tuple, tuple[dict[str, Document], Model] | None] = {}  # load_unchecked's, of the newest data
 # $SHANDONG_ARTIFACTS: another cache folder (the benchmark uses its own, so that concurrent builds
 # of other datasets, which keep only the newest few folders, cannot evict its entries).
 ARTIFACTS = Path(os.environ.get("SHANDONG_ARTIFACTS") or ROOT / "build" / "artifacts")
@@ -58,6 +59,21 @@ def get_data(data_dir: Path | None = None) -> tuple[dict[str, Document], Model]:
             verdict.touch()
         _cache[key] = (docs, build_model(docs))
     return _cache[key]
+
+
+def load_unchecked(data_dir: Path | None = None) -> tuple[dict[str, Document], Model] | None:
+    """The documents and the model as ``get_data`` would give them, but not validated: for the build's
+    main process while its worker validates (``prebuild``); None when a file cannot be read as YAML.
+    Building the model from invalid data may raise: the caller then reports the checker's problems."""
+    data_dir = data_dir or data_dir_in_use()
+    key = (str(data_dir), fingerprint(data_dir))
+    if key in _cache:
+        return _cache[key]
+    if key not in _unchecked:
+        _unchecked.clear()
+        docs = _load(data_dir)
+        _unchecked[key] = None if docs is None else (docs, build_model(docs))
+    return _unchecked[key]
 
 
 def _verdict(data_dir: Path) -> str:
@@ -122,6 +138,9 @@ def artifacts(site_url: str, data_dir: Path | None = None) -> Path:
         tmp = Path(tempfile.mkdtemp(prefix=f"{key}.", suffix=".tmp", dir=ARTIFACTS))  # one per process
         result = briefs.write_briefs(model, tmp / "briefs", site_url=site_url, pdf=briefs_pdf(), cache_dir=PDF_CACHE)
         downloads = exports.write_downloads(model, docs, tmp / "data")
+        written = sorted(p.relative_to(tmp).as_posix() for sub in PUBLISHED for p in (tmp / sub).rglob("*") if p.is_file())
+        if written != sorted(artifact_names(model)):  # the build registered artifact_names() with MkDocs before
+            raise RuntimeError(f"the artifacts written differ from artifact_names(): {sorted(set(written) ^ set(artifact_names(model)))}")
         meta = {"downloads": downloads, "as_of": result["as_of"], "brief_timings": result["timings"],
                 "brief_pages": result["pages"],
                 "briefs_rendered": result["rendered"]}
@@ -146,6 +165,13 @@ def _prune(keep: Path, count: int = 4, min_age_s: float = 600) -> None:
 
 
 PUBLISHED = ("briefs", "data")  # the folders of an artifacts folder that are copied into the site
+
+
+def artifact_names(model: Model) -> list[str]:
+    """The files of ``PUBLISHED`` an artifacts folder holds (``briefs/…``, ``data/…``), known before they are written."""
+    from . import briefs, exports
+
+    return [f"briefs/{n}" for n in briefs.output_names(model, briefs_pdf())] + [f"data/{n}" for n in exports.download_names(model)]
 
 
 def artifacts_meta(site_url: str) -> dict:

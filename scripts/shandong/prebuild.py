@@ -1,0 +1,215 @@
+"""The build's data work, on the second core while MkDocs converts the pages on the first.
+
+MkDocs is single-threaded. Everything the build makes from the data besides converting pages runs in
+one worker process meanwhile: checking the data (JSON Schema and every rule of the checker), the
+generated pages' Markdown, the Atom feeds, the search worker's character table, the downloads and the
+briefs (HTML; PDFs and all.pdf unless ``SHANDONG_BRIEFS=0``). The hook starts it in ``on_config``
+(``start``). The main process loads the same data without checking it, so it knows every file's name
+in advance and registers them with MkDocs in ``on_files``; it takes their contents when MkDocs needs
+them: a generated page when MkDocs reads it (``Job.page``, in parts, so that MkDocs starts on the
+first part while the worker renders the rest), the downloads' sizes when the data page's macro runs
+(``Job.artifacts``), everything else before MkDocs writes its first file (``Job.finish``, ``on_env``).
+
+Bad data still stops the build with every problem listed: the check's list is raised at ``on_env``
+at the latest, before anything is written into the site, and as soon as the main process or the worker
+fails on the data (``Job.fail``), instead of that failure.
+
+One worker per building process, kept across the rebuilds of ``make serve``: its caches (the loaded
+data, the briefs' parsed PDFs) stay warm, and its jobs run in the order they were submitted.
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NoReturn
+
+from . import render, site
+from .check import DataError
+from .model import Model
+
+PARTS = 4  # the generated pages are rendered and handed over in this many parts
+VARIANTS = "assets/search/variants.json"  # the search worker's traditional → simplified table
+
+_pool: ProcessPoolExecutor | None = None
+_current: Job | None = None
+
+
+class Unreadable(Exception):
+    """A data file cannot be read as YAML: the check says why."""
+
+
+def parts(paths: list[str]) -> list[list[str]]:
+    """``paths`` cut into ``PARTS`` runs, in order (the first part holds what MkDocs reads first)."""
+    size = -(-len(paths) // PARTS) or 1
+    return [paths[i:i + size] for i in range(0, len(paths), size)]
+
+
+# ---------------------------------------------------------------------------
+# In the worker
+
+
+def _pages(data_dir: str, repo: render.Repo | None, part: int) -> dict[str, str]:
+    got = site.load_unchecked(Path(data_dir))
+    if got is None:
+        raise Unreadable(data_dir)
+    model = got[1]
+    chunk = parts(render.page_paths(model))
+    return render.pages(model, repo, chunk[part]) if part < len(chunk) else {}
+
+
+def _check(data_dir: str) -> list:
+    """The checker's problems ([] when the data passes; the verdict is cached, see site.get_data)."""
+    try:
+        site.get_data(Path(data_dir))
+    except DataError as exc:
+        return exc.problems
+    return []
+
+
+def _extras(data_dir: str, site_url: str, folders: list[str]) -> dict[str, str]:
+    from . import feeds, jieba_dict
+
+    model = site.get_model(Path(data_dir))
+    out = feeds.feeds(model, site_url, Path(data_dir))
+    out[VARIANTS] = jieba_dict.variants_json(model, [Path(f) for f in folders])
+    return out
+
+
+def _artifacts(data_dir: str, site_url: str) -> tuple[str, dict]:
+    folder = site.artifacts(site_url, Path(data_dir))
+    return str(folder), json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------------------
+# In the build's process
+
+
+def _executor(fresh: bool = False) -> ProcessPoolExecutor:
+    global _pool
+    if _pool is None or fresh:
+        # spawn: a new interpreter, not a fork of this process and its threads (make serve's server)
+        _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    return _pool
+
+
+@dataclass
+class Job:
+    data_dir: Path
+    site_url: str
+    page_parts: list[Future]
+    check: Future
+    extras: Future
+    artifacts_: Future
+    model: Model | None = None  # loaded by the main process, unchecked (``load``)
+    folder: Path | None = None  # the artifacts folder the main process registered (``on_files``)
+
+    def load(self) -> Model:
+        """The main process's model of the same data, not checked (the worker checks it)."""
+        try:
+            got = site.load_unchecked(self.data_dir)
+        except Exception as exc:  # noqa: BLE001 - invalid data can fail anywhere in the model: report the checker's list
+            self.fail(exc)
+        if got is None:
+            self.fail()
+        self.model = got[1]
+        return self.model
+
+    def fail(self, exc: BaseException | None = None) -> NoReturn:
+        """Stop with every problem of the data when the checker finds some, else with ``exc``."""
+        problems = self.check.result()
+        if problems:
+            raise DataError(problems) from None
+        if exc is not None:
+            raise exc
+        raise RuntimeError("a data file could not be read, yet the checker found no problem")
+
+    def _result(self, future: Future):
+        try:
+            return future.result()
+        except DataError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - see fail()
+            self.fail(exc)
+
+    def page(self, path: str) -> str | None:
+        """The Markdown of a generated page (waits for its part), or None if ``path`` is not one."""
+        if self.model is None:
+            return None
+        index = self._index().get(path)
+        if index is None:
+            return None
+        text = self._result(self.page_parts[index]).get(path)
+        if text is None:  # the worker read other data: a data file changed during the build
+            raise RuntimeError(f"{path}: the data changed while the site was being built; build again")
+        return text
+
+    def _index(self) -> dict[str, int]:
+        if not hasattr(self, "_by_path"):
+            self._by_path = {p: i for i, chunk in enumerate(parts(render.page_paths(self.model))) for p in chunk}
+        return self._by_path
+
+    def artifacts(self) -> tuple[Path, dict]:
+        """The artifacts folder (briefs, downloads) and its meta.json, once the worker has made them."""
+        self.finish_check()
+        folder, meta = self._result(self.artifacts_)
+        return Path(folder), meta
+
+    def finish_check(self) -> None:
+        problems = self.check.result()
+        if problems:
+            raise DataError(problems)
+
+    def extra_files(self) -> dict[str, str]:
+        self.finish_check()
+        return self._result(self.extras)
+
+    def cancel(self) -> None:
+        for f in [*self.page_parts, self.check, self.extras, self.artifacts_]:
+            f.cancel()
+
+
+def start(data_dir: Path, site_url: str, repo: render.Repo | None, folders: list[Path]) -> Job:
+    """Hand the data work of one build to the worker; returns at once."""
+    global _current
+    if _current is not None:
+        _current.cancel()  # a rebuild that started before the last one finished
+    args = str(data_dir)
+    for attempt in (0, 1):
+        pool = _executor(fresh=attempt == 1)
+        try:
+            job = Job(Path(data_dir), site_url,
+                      page_parts=[pool.submit(_pages, args, repo, i) for i in range(PARTS)],
+                      check=pool.submit(_check, args),
+                      extras=pool.submit(_extras, args, site_url, [str(f) for f in folders]),
+                      artifacts_=pool.submit(_artifacts, args, site_url))
+            break
+        except BrokenProcessPool:  # the worker died (killed, out of memory): start another
+            if attempt:
+                raise
+    _current = job
+    return job
+
+
+def current(data_dir: Path | None = None) -> Job | None:
+    """The job of the build in progress for ``data_dir`` (the data in use), if any."""
+    data_dir = Path(data_dir or site.data_dir_in_use())
+    job = _current
+    return job if job is not None and job.data_dir == data_dir and job.model is not None else None
+
+
+def model() -> Model:
+    """The model for the pages being built: the running build's (its worker checks it), else the checked one."""
+    job = current()
+    return job.model if job is not None else site.get_model()
+
+
+def end() -> None:
+    """The build is over (or failed): forget its job."""
+    global _current
+    if _current is not None:
+        _current.cancel()
+    _current = None
