@@ -27,12 +27,12 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def test_parts_cut_the_pages_in_order():
-    from shandong.prebuild import PARTS, parts
+    from shandong.prebuild import PART, parts
 
-    assert PARTS == 4  # the sizes below are worked out for four parts
-    paths = [f"p{i}.md" for i in range(10)]
-    assert parts(paths) == [paths[0:3], paths[3:6], paths[6:9], paths[9:10]]
-    assert parts(paths[:2]) == [paths[0:1], paths[1:2]]
+    assert PART == 40  # the sizes below are worked out for parts of 40
+    paths = [f"p{i}.md" for i in range(95)]
+    assert parts(paths) == [paths[0:40], paths[40:80], paths[80:95]]
+    assert parts(paths[:40]) == [paths[:40]]
     assert parts([]) == []
 
 
@@ -147,3 +147,55 @@ def test_serve_rebuilds_with_one_worker(tmp_path, copy_data):
                 proc.wait()
     printed = log.read_text(encoding="utf-8", errors="replace")
     assert "Traceback" not in printed, printed[-3000:]
+
+
+# ---------------------------------------------------------------------------
+# Charts go into the page after Markdown and after the search index (render.svg_slot)
+
+
+def test_svg_slots_are_filled_and_cannot_be_forged():
+    from shandong import render
+
+    render.take_svgs()
+    a, b = render.svg_slot('<svg id="a"><text>甲</text></svg>'), render.svg_slot('<svg id="b"/>')
+    svgs = render.take_svgs()
+    assert len(svgs) == 2 and render.take_svgs() == {}
+    page = f"<p>前</p>{a}<div>{b}</div>{a}<p>后</p>"
+    assert render.fill_svgs(page, svgs) == '<p>前</p><svg id="a"><text>甲</text></svg><div><svg id="b"/></div><svg id="a"><text>甲</text></svg><p>后</p>'
+    assert render.fill_svgs("<p>no chart</p>", svgs) == "<p>no chart</p>"
+    with pytest.raises(KeyError):
+        render.fill_svgs(str(a), {})
+    # Data text is escaped: it can never hold a slot.
+    assert '<span data-ds-svg="' not in render.esc(str(a))
+
+
+@pytest.mark.build
+def test_built_pages_hold_every_chart_and_no_slot(site, model):
+    from bs4 import BeautifulSoup
+
+    pages = list(site.rglob("*.html"))
+    assert [p for p in pages if "data-ds-svg" in p.read_text(encoding="utf-8")] == []
+    # Every agency page has its two progress charts, each in a wide and a narrow layout.
+    for aid in model.agencies:
+        doc = BeautifulSoup((site / "agencies" / aid / "index.html").read_text(encoding="utf-8"), "html.parser")
+        for by in ("theme", "role"):
+            fig = doc.find("figure", id=f"chart-status-{by}-{aid}")
+            assert fig is not None, (aid, by)
+            assert len(fig.select(".ds-chart-wide > svg")) == 1 and len(fig.select(".ds-chart-narrow > svg")) == 1, (aid, by)
+
+
+@pytest.mark.build
+def test_search_index_leaves_out_chart_drawings_but_keeps_their_captions(site):
+    import json
+
+    from bs4 import BeautifulSoup
+
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    text = "".join(d["title"] + d["text"] for d in index["docs"]).replace("\u200b", "")
+    doc = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    fig = doc.select_one("figure.ds-chart:not([data-search-exclude] *)")
+    assert fig is not None
+    desc = fig.find("desc").get_text()
+    assert len(desc) > 20 and desc not in text
+    caption = fig.find("figcaption").get_text()
+    assert caption and caption in text

@@ -87,6 +87,7 @@ def dump(out: Path) -> None:
     from mkdocs.config import load_config
     from mkdocs.plugins import BasePlugin, event_priority
 
+    from . import prebuild
     from .site import PUBLISHED, artifacts
 
     out = Path(out)
@@ -97,7 +98,8 @@ def dump(out: Path) -> None:
             path = out / page.file.src_uri
             path.parent.mkdir(parents=True, exist_ok=True)
             meta = f"---\n{yaml.safe_dump(dict(page.meta), allow_unicode=True, sort_keys=False)}---\n" if page.meta else ""
-            path.write_text(meta + markdown, encoding="utf-8")
+            # Plain MkDocs has no slot filler: the baseline gets the charts inline, as Markdown raw HTML.
+            path.write_text(meta + prebuild.current().fill_svgs(markdown), encoding="utf-8")
             return markdown
 
     config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(out.parent / "dump-site"))

@@ -14,6 +14,7 @@ advance and hands MkDocs their contents when it needs them:
   (feeds.py), and the briefs and downloads of the artifacts cache (``site.artifacts``); the data
   page (which lists the downloads' sizes) is read last, so that the worker has made them by then;
 - on_page_read_source: a generated page's Markdown, from the worker;
+- on_post_page: the charts' SVG in place of their slots (render.svg_slot: not Markdown, not indexed);
 - on_env: wait for the worker: the build stops here with every problem of the data, before
   MkDocs writes anything; the feeds and the table get their contents; the dataset's as-of date,
   last change and feed for the theme templates (overrides/).
@@ -45,6 +46,7 @@ GENERATED_DIRS = ("agencies/", "themes/", "tasks/", "measures/")
 def on_config(config):
     job = prebuild.start(data_dir_in_use(), config.site_url or "", repository(config),
                          [Path(config.docs_dir), ROOT / "templates"])
+    render.take_svgs()  # a new build: forget the charts of the last one (make serve)
     try:
         model = job.load()
     except DataError as exc:
@@ -102,6 +104,13 @@ def on_page_read_source(page, config):
     if text is not None:
         page.file.content_string = text
     return text
+
+
+@event_priority(100)  # before htmlproofer reads the page
+def on_post_page(output, page, config):
+    """The charts' SVG in place of their slots (render.svg_slot), after Markdown and the search index."""
+    job = prebuild.current()
+    return job.fill_svgs(output) if job is not None else output
 
 
 def on_env(env, config, files):

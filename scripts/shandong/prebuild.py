@@ -23,7 +23,7 @@ import json
 import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
@@ -31,7 +31,7 @@ from . import render, site
 from .check import DataError
 from .model import Model
 
-PARTS = 4  # the generated pages are rendered and handed over in this many parts
+PART = 40  # the generated pages are rendered and handed over in parts of this many pages
 VARIANTS = "assets/search/variants.json"  # the search worker's traditional → simplified table
 
 _pool: ProcessPoolExecutor | None = None
@@ -43,22 +43,28 @@ class Unreadable(Exception):
 
 
 def parts(paths: list[str]) -> list[list[str]]:
-    """``paths`` cut into ``PARTS`` runs, in order (the first part holds what MkDocs reads first)."""
-    size = -(-len(paths) // PARTS) or 1
-    return [paths[i:i + size] for i in range(0, len(paths), size)]
+    """``paths`` cut into runs of ``PART``, in order (the first run holds what MkDocs reads first)."""
+    return [paths[i:i + PART] for i in range(0, len(paths), PART)]
 
 
 # ---------------------------------------------------------------------------
 # In the worker
 
 
-def _pages(data_dir: str, repo: render.Repo | None, part: int) -> dict[str, str]:
+def _warm(data_dir: str) -> None:
+    """The worker's first job: start it, import what it needs, load the data while the main process does."""
+    from . import exports, feeds  # noqa: F401
+
+    site.load_unchecked(Path(data_dir))
+
+
+def _pages(data_dir: str, repo: render.Repo | None, paths: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The Markdown of these pages, and the SVGs of their chart slots (render.svg_slot)."""
     got = site.load_unchecked(Path(data_dir))
     if got is None:
         raise Unreadable(data_dir)
-    model = got[1]
-    chunk = parts(render.page_paths(model))
-    return render.pages(model, repo, chunk[part]) if part < len(chunk) else {}
+    render.take_svgs()
+    return render.pages(got[1], repo, paths), render.take_svgs()
 
 
 def _check(data_dir: str) -> list:
@@ -100,22 +106,37 @@ def _executor(fresh: bool = False) -> ProcessPoolExecutor:
 class Job:
     data_dir: Path
     site_url: str
-    page_parts: list[Future]
-    check: Future
-    extras: Future
-    artifacts_: Future
+    repo: render.Repo | None
+    folders: list[Path]
+    pool: ProcessPoolExecutor
+    page_parts: list[Future] = field(default_factory=list)
+    check: Future | None = None
+    extras: Future | None = None
+    artifacts_: Future | None = None
     model: Model | None = None  # loaded by the main process, unchecked (``load``)
     folder: Path | None = None  # the artifacts folder the main process registered (``on_files``)
+    _by_path: dict[str, int] = field(default_factory=dict)
+    svgs: dict[str, str] = field(default_factory=dict)  # the SVGs of the chart slots of the pages read so far
 
     def load(self) -> Model:
-        """The main process's model of the same data, not checked (the worker checks it)."""
+        """The main process's model of the same data, not checked: then the worker gets its jobs,
+        the generated pages first (in the order MkDocs reads them), then the check and the rest."""
+        data = str(self.data_dir)
         try:
             got = site.load_unchecked(self.data_dir)
         except Exception as exc:  # noqa: BLE001 - invalid data can fail anywhere in the model: report the checker's list
+            self.check = self.pool.submit(_check, data)
             self.fail(exc)
         if got is None:
+            self.check = self.pool.submit(_check, data)
             self.fail()
         self.model = got[1]
+        for i, chunk in enumerate(parts(render.page_paths(self.model))):
+            self.page_parts.append(self.pool.submit(_pages, data, self.repo, chunk))
+            self._by_path.update(dict.fromkeys(chunk, i))
+        self.check = self.pool.submit(_check, data)
+        self.extras = self.pool.submit(_extras, data, self.site_url, [str(f) for f in self.folders])
+        self.artifacts_ = self.pool.submit(_artifacts, data, self.site_url)
         return self.model
 
     def fail(self, exc: BaseException | None = None) -> NoReturn:
@@ -137,20 +158,20 @@ class Job:
 
     def page(self, path: str) -> str | None:
         """The Markdown of a generated page (waits for its part), or None if ``path`` is not one."""
-        if self.model is None:
-            return None
-        index = self._index().get(path)
+        index = self._by_path.get(path)
         if index is None:
             return None
-        text = self._result(self.page_parts[index]).get(path)
+        texts, svgs = self._result(self.page_parts[index])
+        self.svgs.update(svgs)
+        text = texts.get(path)
         if text is None:  # the worker read other data: a data file changed during the build
             raise RuntimeError(f"{path}: the data changed while the site was being built; build again")
         return text
 
-    def _index(self) -> dict[str, int]:
-        if not hasattr(self, "_by_path"):
-            self._by_path = {p: i for i, chunk in enumerate(parts(render.page_paths(self.model))) for p in chunk}
-        return self._by_path
+    def fill_svgs(self, html: str) -> str:
+        """A page's HTML with its charts (the slots of the worker's pages and of the main process's macros)."""
+        self.svgs.update(render.take_svgs())
+        return render.fill_svgs(html, self.svgs)
 
     def artifacts(self) -> tuple[Path, dict]:
         """The artifacts folder (briefs, downloads) and its meta.json, once the worker has made them."""
@@ -169,29 +190,25 @@ class Job:
 
     def cancel(self) -> None:
         for f in [*self.page_parts, self.check, self.extras, self.artifacts_]:
-            f.cancel()
+            if f is not None:
+                f.cancel()
 
 
 def start(data_dir: Path, site_url: str, repo: render.Repo | None, folders: list[Path]) -> Job:
-    """Hand the data work of one build to the worker; returns at once."""
+    """Start the worker on the data of one build (``Job.load`` then hands it the work); returns at once."""
     global _current
     if _current is not None:
         _current.cancel()  # a rebuild that started before the last one finished
-    args = str(data_dir)
     for attempt in (0, 1):
         pool = _executor(fresh=attempt == 1)
         try:
-            job = Job(Path(data_dir), site_url,
-                      page_parts=[pool.submit(_pages, args, repo, i) for i in range(PARTS)],
-                      check=pool.submit(_check, args),
-                      extras=pool.submit(_extras, args, site_url, [str(f) for f in folders]),
-                      artifacts_=pool.submit(_artifacts, args, site_url))
+            pool.submit(_warm, str(data_dir))
             break
         except BrokenProcessPool:  # the worker died (killed, out of memory): start another
             if attempt:
                 raise
-    _current = job
-    return job
+    _current = Job(Path(data_dir), site_url, repo, list(folders), pool)
+    return _current
 
 
 def current(data_dir: Path | None = None) -> Job | None:

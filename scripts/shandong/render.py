@@ -8,6 +8,7 @@ templates build themselves (``Markup``) pass through unchanged.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import posixpath
 import re
@@ -76,9 +77,45 @@ def environment(templates: Path = TEMPLATES) -> Environment:
     env.globals.update(ROLE_NAMES=ROLE_NAMES, KIND_NAMES=KIND_NAMES, DEADLINE_KINDS=DEADLINE_KINDS,
                        agency_keys=jieba_dict.agency_keys, item_keys=jieba_dict.item_keys,
                        briefs_pdf=briefs_pdf,  # SHANDONG_BRIEFS=0: no PDFs, no PDF links
-                       STATES=STATES, STATUSES=STATUSES, status_chart=_status_chart)
+                       STATES=STATES, STATUSES=STATUSES, status_chart=_status_chart, svg_slot=svg_slot)
     env.globals.update(tables.GLOBALS)  # row attributes and choices of the table filters
     return env
+
+
+# Charts are SVG the site draws itself, not Markdown: a page's Markdown holds a slot in each chart's place,
+# and the SVG goes into the page's HTML after the Markdown conversion and after the search index has read
+# the page (``fill_svgs``, the hook's on_post_page). So neither Markdown, MkDocs nor the search plugin
+# parses the charts' elements (a fifth of the build's time), and chart labels do not turn up as search
+# results (the figure caption and the data table beside each chart still do).
+SVG_SLOT = '<span data-ds-svg="{}"></span>'
+_SLOT_START, _SLOT_END = SVG_SLOT.split("{}")
+_svgs: dict[str, str] = {}  # the SVGs of the slots rendered in this process since the last take_svgs()
+
+
+def svg_slot(svg) -> Markup:
+    """The slot of one chart's SVG (see above). The slot names the SVG by a digest of it; data text
+    cannot forge one, since every ``<`` of the data is escaped (``esc``)."""
+    text = str(svg)
+    key = hashlib.blake2b(text.encode("utf-8"), digest_size=10).hexdigest()
+    _svgs[key] = text
+    return Markup(SVG_SLOT.format(key))
+
+
+def take_svgs() -> dict[str, str]:
+    """The SVGs of the slots rendered since the last call, by key (and forget them)."""
+    out = dict(_svgs)
+    _svgs.clear()
+    return out
+
+
+def fill_svgs(text: str, svgs: dict[str, str]) -> str:
+    """``text`` with each slot replaced by its SVG (a KeyError names a slot whose SVG is unknown)."""
+    out, at = [], 0
+    while (start := text.find(_SLOT_START, at)) >= 0:
+        end = text.index(_SLOT_END, start)
+        out += [text[at:start], svgs[text[start + len(_SLOT_START):end]]]
+        at = end + len(_SLOT_END)
+    return "".join(out) + text[at:] if out else text
 
 
 def _status_chart(*args, **kwargs) -> dict:
