@@ -39,15 +39,21 @@ $(STAMPS):
 
 # Python packages, locked with hashes (make lock): requirements/runtime.txt is what a build needs
 # (the deploy installs only that); requirements/dev.txt adds tests, lint, benchmark and ProperDocs.
+# pip install -r only adds: packages taken out of the locks on purpose are removed from a venv made
+# before. jieba: Material's search plugin segments the whole index whenever it can import it.
+DROPPED := jieba
+PIP_DROP := $(PY) -m pip uninstall --quiet --quiet --yes --disable-pip-version-check $(DROPPED)
 $(STAMPS)/venv-runtime: requirements/runtime.txt | $(STAMPS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	if [ $(STAMPS)/venv-dev -nt requirements/runtime.txt ]; then \
 	  echo "runtime packages: already installed with the dev set"; else $(PIP_INSTALL) -r requirements/runtime.txt; fi
+	$(PIP_DROP)
 	touch $@
 
 $(STAMPS)/venv-dev: requirements/dev.txt | $(STAMPS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP_INSTALL) -r requirements/dev.txt
+	$(PIP_DROP)
 	touch $@
 
 $(STAMP_DEBS_BUILD): | $(STAMPS)

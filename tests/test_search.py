@@ -9,7 +9,7 @@ kind, and the bytes a first search costs, are printed in the test summary (and w
 build/search-report.txt). Goals: recall@10 ≥ 95%, zero results ≤ 2%, an agency's page first for any
 of its names and abbreviations, no search key shown as a tag.
 
-Nothing runs at import time: the model, jieba and the browser are loaded by fixtures.
+Nothing runs at import time: the model and the browser are loaded by fixtures.
 """
 from __future__ import annotations
 
@@ -83,6 +83,20 @@ def test_variants_map_traditional_characters_of_the_site_to_simplified(model):
     assert {c: table.get(c) for c in "電門區塊鏈歷數據"} == dict(zip("電門區塊鏈歷數據", "电门区块链历数据", strict=True))
     assert all(len(k) == 1 and len(v) == 1 and k != v for k, v in table.items())
     assert "门" not in table and "a" not in table  # simplified characters and ASCII map to nothing
+
+
+def test_query_words_are_what_the_texts_repeat():
+    """search_queries cuts the items' texts without a dictionary (its docstring has the rules)."""
+    import search_queries as sq
+
+    texts = ["推进新一代信息技术和智慧农业，建设5G基站。", "发展新一代信息产业，推进智慧城市。", "建设农业园区的“沃土行动”、城市大脑。"]
+    vocabulary = sq.terms(texts)
+    # 新一代, 新一代信 … are always written inside 新一代信息 (five characters); 智慧农业 is written once.
+    assert vocabulary == {"推进", "建设", "智慧", "农业", "城市"}
+    assert sq.segment(texts[0], vocabulary) == ["推进", *"新一代信息技术和", "智慧", "农业", "，", "建设", "5G", "基", "站", "。"]
+    assert sq.segment(texts[2], vocabulary)[-6:] == ["“", "沃土行动", "”", "、", "城市大脑", "。"]  # set off: whole
+    # 务信息 is in two texts, but wherever it is written it starts inside 政务 or 服务: a fragment.
+    assert sq.terms(["完善政务信息系统，推进政务公开。", "提升服务信息水平，优化服务。", "信息安全、政务服务"]) == {"政务", "服务", "信息"}
 
 
 def test_query_set_is_broad(model):

@@ -1,42 +1,24 @@
-"""Chinese search: the search keys of pages, the traditional → simplified table, and the jieba
-user dictionary, all from the data.
+"""Chinese search: the search keys of pages and the traditional → simplified table, from the data.
+
+(The module's name is historical: the site no longer uses jieba. ``mkdocs_hooks`` imports it by
+this name and still calls ``dictionary``; rename it together with them.)
 
 The site's search (docs/assets/search/worker.js, started in place of Material's lunr worker by
 overrides/partials/search.html) matches the query against the text of the pages themselves, after
 normalising both (NFKC, lower case, traditional → simplified, no spaces): so a page is found by
-any part of its text, however jieba cut it. What the text does not hold comes from here:
+any part of its text, and no word segmentation is needed (jieba is not installed, so Material's
+search plugin leaves the index text as it is). What the text does not hold comes from here:
 
 - search keys of an agency's page (Material's ``tags`` field of the search index; the worker uses
   them and never sends them back, so readers never see them): its names, the short forms readers
   make of them (大数据局, 科技厅, 网信办) and the registry's editorial ``search_aliases`` (工信厅, 发改委).
   A query equal to a key puts that page first;
 - ``variants``: OpenCC's traditional → simplified table, for the characters the site uses
-  (``assets/search/variants.json``), so that 電子病歷 finds 电子病历;
-- the jieba user dictionary (names and quoted key terms kept whole) for Material's search plugin,
-  which still segments the index text at build time.
+  (``assets/search/variants.json``), so that 電子病歷 finds 电子病历.
 """
 from __future__ import annotations
 
-import re
-
 from .model import Agency, Item, Model
-
-QUOTED = re.compile(r"“([^”]{2,8})”")  # short quoted key terms: “一次办好”, “爱山东”
-FREQ = 200000  # high enough to keep each entry whole against jieba's own dictionary
-
-
-def terms(model: Model) -> list[str]:
-    """The names and key terms of the data: agency spellings, theme names, quoted terms."""
-    out: set[str] = set()
-    for a in model.agencies.values():
-        out |= set(spellings(a))
-    for c in model.compound_names:
-        out.add(c["text"])
-    for t in model.themes.values():
-        out.add(t.name)
-    for text in [i.text for i in model.items] + [model.preamble]:
-        out |= set(QUOTED.findall(text))
-    return sorted(w for w in out if w and not re.search(r"\s", w))
 
 
 def spellings(a: Agency) -> list[str]:
@@ -102,7 +84,10 @@ def variants(model: Model, extra: str = "") -> dict[str, str]:
 
 
 def dictionary(model: Model) -> str:
-    return "".join(f"{w} {FREQ}\n" for w in terms(model))
+    """An empty jieba user dictionary. Only for ``mkdocs_hooks.on_config``, which still writes
+    build/jieba_user_dict.txt and points Material's search at it; remove with that code. (Without
+    jieba, Material must not be given ``jieba_dict_user`` at all: it would call jieba.load_userdict.)"""
+    return ""
 
 
 def variants_json(model: Model, folders: list) -> str:

@@ -15,12 +15,16 @@
  *      the query comes first; then BM25 over title, keys and text, times the page's boost.
  * Keys are never sent back, so the result list shows no tags.
  *
+ * No word segmentation anywhere: the site is built without jieba, so Material's search plugin leaves
+ * the index text as written. (Where jieba is installed, Material puts U+200B between the words it
+ * cuts; normalisation drops it, so such an index would give the same results.)
+ *
  * Chosen by measurement (tests/search_queries.py: 1,316 reader queries derived from the data, run in
- * Chromium; recall@10 / zero results): Material 9.8.2 as shipped with jieba and prefix keys 54.0% /
- * 35.4%; Material with a separator that splits ASCII from Han and at quotes 58.3% / 30.9%; Pagefind
- * 1.5.2 extended (segments Chinese) 69.6% / 16.0%; this worker 99.7% / 0%. The misses of the others
- * are traditional characters, abbreviations, phrases cut to a prefix, ASCII mixed with Chinese and
- * quotes; each would need this file's normalisation and keys anyway.
+ * Chromium; recall@10 / zero results), when the build still had jieba: Material 9.8.2 as shipped, with
+ * jieba and prefix keys, 54.0% / 35.4%; Material with a separator that splits ASCII from Han and at
+ * quotes 58.3% / 30.9%; Pagefind 1.5.2 extended (segments Chinese) 69.6% / 16.0%; this worker 99.7% /
+ * 0%. The misses of the others are traditional characters, abbreviations, phrases cut to a prefix,
+ * ASCII mixed with Chinese and quotes; each would need this file's normalisation and keys anyway.
  */
 "use strict"
 
