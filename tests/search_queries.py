@@ -2,7 +2,7 @@
 
 Every query comes with the pages a reader expects (site-relative URLs), computed here from the
 data by plain string containment over the documents' texts and the agency registry: nothing in
-this module uses the site's search code (scripts/shandong/jieba_dict.py, the search worker), so a
+this module uses the site's search code (scripts/shandong/search_keys.py, the search worker), so a
 change there cannot move the goalposts. Kinds:
 
 - agency-name, agency-short: an agency's full name, its short name and the spellings of the

@@ -13,6 +13,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -24,6 +25,7 @@ from shandong import ROOT
 from shandong.build import engine_command
 
 FIXTURES = Path(__file__).parent / "fixtures"
+sys.path.insert(0, str(ROOT / "scripts" / "shandong"))  # mkdocs_hooks, as mkdocs.yml loads it
 
 
 def test_parts_cut_the_pages_in_order():
@@ -199,3 +201,20 @@ def test_search_index_leaves_out_chart_drawings_but_keeps_their_captions(site):
     assert len(desc) > 20 and desc not in text
     caption = fig.find("figcaption").get_text()
     assert caption and caption in text
+
+
+def test_serve_polls_the_edited_files_every_tenth_of_a_second():
+    """on_serve shortens the watcher's interval for the folders watched after it (data/, templates/,
+    scripts/), and leaves a watcher without that attribute alone."""
+    import mkdocs_hooks
+    from watchdog.observers.polling import PollingObserver
+
+    class Server:
+        def __init__(self, observer):
+            self.observer = observer
+
+    server = Server(PollingObserver(timeout=0.5))
+    assert mkdocs_hooks.on_serve(server, None, None) is server
+    assert server.observer.timeout == pytest.approx(0.1)
+    other = Server(object())
+    assert mkdocs_hooks.on_serve(other, None, None) is other

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from shandong import ROOT, jieba_dict
+from shandong import ROOT, search_keys
 from shandong.model import Agency
 
 MIN_RECALL = 0.95
@@ -31,30 +31,30 @@ def agency(id_, name, short, aliases, kind="provincial-department", search_alias
 
 def test_agency_keys_are_its_spellings_their_short_forms_and_its_editorial_abbreviations():
     a = agency("x", "山东省工业和信息化厅", "省工业和信息化厅", ["省工业和信息化厅"], search_aliases=["工信厅", "省工信厅"])
-    assert jieba_dict.agency_keys(a) == ["山东省工业和信息化厅", "省工业和信息化厅", "工业和信息化厅", "工信厅", "省工信厅"]
+    assert search_keys.agency_keys(a) == ["山东省工业和信息化厅", "省工业和信息化厅", "工业和信息化厅", "工信厅", "省工信厅"]
 
 
 def test_party_committee_offices_lose_the_whole_prefix():
     a = agency("y", "中共山东省委网络安全和信息化委员会办公室", "省委网信办", ["省委网信办"], kind="party-committee-office")
-    assert jieba_dict.agency_keys(a) == ["中共山东省委网络安全和信息化委员会办公室", "省委网信办", "网络安全和信息化委员会办公室", "网信办"]
+    assert search_keys.agency_keys(a) == ["中共山东省委网络安全和信息化委员会办公室", "省委网信办", "网络安全和信息化委员会办公室", "网信办"]
 
 
 @pytest.mark.parametrize("name, short", [("山东省大数据局", "大数据局"), ("省委编办", "编办"), ("省科技厅", "科技厅"),
                                          ("省委", None), ("省局", None), ("济南市政府", None)])
 def test_shortened_names(name, short):
-    assert jieba_dict.shortened(name) == short
+    assert search_keys.shortened(name) == short
 
 
 def test_cities_and_collective_units_keep_their_names_whole():
     city = agency("c", "济南市人民政府", "济南市政府", ["济南市政府"], kind="city-government", search_aliases=["济南市"])
-    assert jieba_dict.agency_keys(city) == ["济南市人民政府", "济南市政府", "济南市"]
+    assert search_keys.agency_keys(city) == ["济南市人民政府", "济南市政府", "济南市"]
     group = agency("g", "山东省人民政府有关部门", "省政府有关部门", ["省政府有关部门"], kind="collective")
-    assert jieba_dict.agency_keys(group) == ["山东省人民政府有关部门", "省政府有关部门"]
+    assert search_keys.agency_keys(group) == ["山东省人民政府有关部门", "省政府有关部门"]
 
 
 def test_item_pages_have_no_keys():
     """The worker matches any part of a page's text, so task and measure pages need no hidden keys."""
-    assert jieba_dict.item_keys(object()) == []
+    assert search_keys.item_keys(object()) == []
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +68,7 @@ def test_every_key_names_one_agency(model):
     """A key shared by two units could put the wrong one first."""
     owners: dict[str, set[str]] = {}
     for a in model.agencies.values():
-        for k in jieba_dict.agency_keys(a):
+        for k in search_keys.agency_keys(a):
             owners.setdefault(k, set()).add(a.id)
     assert {k: v for k, v in owners.items() if len(v) > 1} == {}
 
@@ -79,7 +79,7 @@ def test_editorial_abbreviations_are_no_spellings_of_the_documents(model):
 
 
 def test_variants_map_traditional_characters_of_the_site_to_simplified(model):
-    table = jieba_dict.variants(model, extra="病历区块链")
+    table = search_keys.variants(model, extra="病历区块链")
     assert {c: table.get(c) for c in "電門區塊鏈歷數據"} == dict(zip("電門區塊鏈歷數據", "电门区块链历数据", strict=True))
     assert all(len(k) == 1 and len(v) == 1 and k != v for k, v in table.items())
     assert "门" not in table and "a" not in table  # simplified characters and ASCII map to nothing

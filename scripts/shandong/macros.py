@@ -47,5 +47,5 @@ def define_env(env):
     @env.macro
     def downloads() -> Markup:
         job = prebuild.current()
-        meta = job.artifacts()[1] if job is not None else artifacts_meta(env.conf["site_url"] or "")
+        meta = job.downloads() if job is not None else artifacts_meta(env.conf["site_url"] or "")
         return partial("downloads", files=meta["downloads"], as_of=meta["as_of"])

@@ -6,8 +6,7 @@ worker's table, the downloads and the briefs. The hook registers every one of th
 advance and hands MkDocs their contents when it needs them:
 
 - on_config: start the worker; load the same data (unchecked) for the file names and the macros;
-  point Material's search at a jieba user dictionary generated from the data; add the Markdown
-  extension that labels table cells for the phone layout (shandong.cards);
+  add the Markdown extension that labels table cells for the phone layout (shandong.cards);
 - on_files: add the generated pages (agencies, themes, tasks, measures) as virtual files, with
   links to their records in the repository (``extra.repository``; also sets edit_uri), the search
   worker's table of traditional characters (assets/search/variants.json), the Atom feeds
@@ -15,9 +14,12 @@ advance and hands MkDocs their contents when it needs them:
   page (which lists the downloads' sizes) is read last, so that the worker has made them by then;
 - on_page_read_source: a generated page's Markdown, from the worker;
 - on_post_page: the charts' SVG in place of their slots (render.svg_slot: not Markdown, not indexed);
-- on_env: wait for the worker: the build stops here with every problem of the data, before
+- on_env: wait for the worker's check: the build stops here with every problem of the data, before
   MkDocs writes anything; the feeds and the table get their contents; the dataset's as-of date,
-  last change and feed for the theme templates (overrides/).
+  last change and feed for the theme templates (overrides/);
+- on_post_build: the briefs and downloads, copied in once the worker has made them (it renders the
+  PDFs while MkDocs writes the pages and the search index);
+- on_serve: ``make serve`` looks at the edited files every 0.1 s instead of every 0.5 s.
 
 Generated pages carry ``render_macros: false`` in their front matter, so mkdocs-macros leaves
 them alone (their text comes from the data, escaped by ``render.esc``).
@@ -26,6 +28,7 @@ The same hooks run under ProperDocs (``ENGINE=properdocs``), which maps ``mkdocs
 """
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -35,31 +38,23 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 
-from shandong import ROOT, cards, feeds, history, jieba_dict, prebuild, render  # noqa: E402
+from shandong import ROOT, cards, feeds, history, prebuild, render  # noqa: E402
 from shandong.check import DataError  # noqa: E402
 from shandong.site import ARTIFACTS, artifact_names, artifacts_key, data_dir_in_use  # noqa: E402
 
 GENERATED_DIRS = ("agencies/", "themes/", "tasks/", "measures/")
 
 
-@event_priority(100)  # before the search plugin reads its jieba_dict_user
+@event_priority(100)  # before the other plugins: the data's problems stop the build first
 def on_config(config):
     job = prebuild.start(data_dir_in_use(), config.site_url or "", repository(config),
                          [Path(config.docs_dir), ROOT / "templates"])
     render.take_svgs()  # a new build: forget the charts of the last one (make serve)
     try:
-        model = job.load()
+        job.load()
     except DataError as exc:
         prebuild.end()
         raise PluginError(f"the data has problems; fix them (make check lists them):\n{exc}") from None
-    path = ROOT / "build" / "jieba_user_dict.txt"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = jieba_dict.dictionary(model)
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
-    for name in ("material/search", "search"):
-        if name in config.plugins:
-            config.plugins[name].config.jieba_dict_user = str(path)
     if not any(isinstance(x, cards.CardsExtension) for x in config.markdown_extensions):
         config.markdown_extensions.append(cards.CardsExtension())
     repo = repository(config)
@@ -87,10 +82,12 @@ def on_files(files: Files, config) -> Files:
         files.append(File.generated(config, src_uri, content=""))  # the worker's Markdown: on_page_read_source
     for src_uri in [*feeds.paths(model), prebuild.VARIANTS]:  # their contents: on_env
         files.append(File.generated(config, src_uri, content=""))
-    # Briefs (HTML + PDF) and downloads, written by the worker into the artifacts cache and copied into the site.
-    job.folder = folder = ARTIFACTS / artifacts_key(config.site_url or "")
-    for rel in artifact_names(model):
-        files.append(File(rel, str(folder), config.site_dir, config.use_directory_urls))
+    # Briefs (HTML + PDF) and downloads, made by the worker into the artifacts cache: registered now (pages
+    # link to them), empty until on_post_build copies them in, so that MkDocs writes the pages meanwhile.
+    job.folder = ARTIFACTS / artifacts_key(config.site_url or "")
+    job.artifact_files = [File.generated(config, rel, content=b"") for rel in artifact_names(model)]
+    for file in job.artifact_files:
+        files.append(file)
     for src_uri in LAST:
         if (late := files.get_file_from_path(src_uri)) is not None:
             files.remove(late)
@@ -119,13 +116,10 @@ def on_env(env, config, files):
     job = prebuild.current()
     try:
         contents = job.extra_files()
-        folder, _ = job.artifacts()
     except DataError as exc:
         raise PluginError(f"the data has problems; fix them (make check lists them):\n{exc}") from None
     for src_uri, text in contents.items():
         files.get_file_from_path(src_uri).content_string = text
-    if folder != job.folder:  # the data changed between on_files and the worker's reading it
-        raise PluginError(f"the data changed while the site was being built ({folder.name} ≠ {job.folder.name}); build again")
     model = job.model
     changed = history.last_changed(data_dir_in_use())
     env.globals.update(ds_as_of=model.as_of.isoformat(), ds_reviewed_by=model.reviewed_by,
@@ -134,7 +128,30 @@ def on_env(env, config, files):
 
 
 def on_post_build(config):
-    prebuild.end()
+    """The briefs and downloads, once the worker has made them (it renders PDFs while MkDocs writes pages)."""
+    job = prebuild.current()
+    try:
+        folder = job.artifacts()
+        if folder != job.folder:  # the data changed between on_files and the worker's reading it
+            raise PluginError(f"the data changed while the site was being built ({folder.name} ≠ {job.folder.name}); build again")
+        for file in job.artifact_files:
+            shutil.copyfile(folder / file.src_uri, file.abs_dest_path)
+    finally:
+        prebuild.end()
+
+
+SERVE_POLL_S = 0.1  # make serve: how often the watched data/, templates/ and scripts/ are looked at
+
+
+def on_serve(server, config, builder):
+    """``make serve`` notices a saved data file within 0.1 s instead of MkDocs' 0.5 s (its file watcher
+    polls). MkDocs has no setting for it: the watcher (watchdog's PollingObserver) gives each folder
+    watched from now on (``watch:`` of mkdocs.yml: data/, templates/, scripts/) its own interval, which
+    is read when the folder is added. Where that attribute is not there (another watchdog), nothing
+    changes. Polling those few dozen files ten times a second costs nothing measurable."""
+    if isinstance(getattr(server.observer, "_timeout", None), (int, float)):
+        server.observer._timeout = min(server.observer._timeout, SERVE_POLL_S)
+    return server
 
 
 def on_build_error(error):

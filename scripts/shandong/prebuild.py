@@ -8,7 +8,9 @@ briefs (HTML; PDFs and all.pdf unless ``SHANDONG_BRIEFS=0``). The hook starts it
 in advance and registers them with MkDocs in ``on_files``; it takes their contents when MkDocs needs
 them: a generated page when MkDocs reads it (``Job.page``, in parts, so that MkDocs starts on the
 first part while the worker renders the rest), the downloads' sizes when the data page's macro runs
-(``Job.artifacts``), everything else before MkDocs writes its first file (``Job.finish``, ``on_env``).
+(``Job.downloads``, the data page is read last), the feeds and the search table before MkDocs writes
+its first file (``on_env``), and the briefs with their PDFs at the very end (``Job.artifacts``,
+``on_post_build``), so that MkDocs writes the pages and the search index while the PDFs are made.
 
 Bad data still stops the build with every problem listed: the check's list is raised at ``on_env``
 at the latest, before anything is written into the site, and as soon as the main process or the worker
@@ -19,7 +21,7 @@ data, the briefs' parsed PDFs) stay warm, and its jobs run in the order they wer
 """
 from __future__ import annotations
 
-import json
+import itertools
 import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -35,6 +37,7 @@ PART = 40  # the generated pages are rendered and handed over in parts of this m
 VARIANTS = "assets/search/variants.json"  # the search worker's traditional → simplified table
 
 _pool: ProcessPoolExecutor | None = None
+_tokens = itertools.count()
 _current: Job | None = None
 
 
@@ -77,17 +80,27 @@ def _check(data_dir: str) -> list:
 
 
 def _extras(data_dir: str, site_url: str, folders: list[str]) -> dict[str, str]:
-    from . import feeds, jieba_dict
+    from . import feeds, search_keys
 
     model = site.get_model(Path(data_dir))
     out = feeds.feeds(model, site_url, Path(data_dir))
-    out[VARIANTS] = jieba_dict.variants_json(model, [Path(f) for f in folders])
+    out[VARIANTS] = search_keys.variants_json(model, [Path(f) for f in folders])
     return out
 
 
-def _artifacts(data_dir: str, site_url: str) -> tuple[str, dict]:
-    folder = site.artifacts(site_url, Path(data_dir))
-    return str(folder), json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+_stages: dict[int, object] = {}  # the artifacts being made, between _downloads and _artifacts
+
+
+def _downloads(data_dir: str, site_url: str, token: int) -> dict:
+    """The downloads (written) and their description: the data page lists them."""
+    _stages.clear()  # a build that never took its artifacts (it failed)
+    stages = _stages[token] = site.artifact_stages(site_url, Path(data_dir))
+    return next(stages)
+
+
+def _artifacts(token: int) -> str:
+    """The briefs (HTML, PDFs, all.pdf) next to the downloads: the finished artifacts folder."""
+    return str(next(_stages.pop(token)))
 
 
 # ---------------------------------------------------------------------------
@@ -112,9 +125,11 @@ class Job:
     page_parts: list[Future] = field(default_factory=list)
     check: Future | None = None
     extras: Future | None = None
+    downloads_: Future | None = None
     artifacts_: Future | None = None
     model: Model | None = None  # loaded by the main process, unchecked (``load``)
     folder: Path | None = None  # the artifacts folder the main process registered (``on_files``)
+    artifact_files: list = field(default_factory=list)  # their MkDocs files, filled in at on_post_build
     _by_path: dict[str, int] = field(default_factory=dict)
     svgs: dict[str, str] = field(default_factory=dict)  # the SVGs of the chart slots of the pages read so far
 
@@ -136,7 +151,9 @@ class Job:
             self._by_path.update(dict.fromkeys(chunk, i))
         self.check = self.pool.submit(_check, data)
         self.extras = self.pool.submit(_extras, data, self.site_url, [str(f) for f in self.folders])
-        self.artifacts_ = self.pool.submit(_artifacts, data, self.site_url)
+        token = next(_tokens)
+        self.downloads_ = self.pool.submit(_downloads, data, self.site_url, token)
+        self.artifacts_ = self.pool.submit(_artifacts, token)
         return self.model
 
     def fail(self, exc: BaseException | None = None) -> NoReturn:
@@ -173,11 +190,15 @@ class Job:
         self.svgs.update(render.take_svgs())
         return render.fill_svgs(html, self.svgs)
 
-    def artifacts(self) -> tuple[Path, dict]:
-        """The artifacts folder (briefs, downloads) and its meta.json, once the worker has made them."""
+    def downloads(self) -> dict:
+        """``downloads`` (one description per file) and ``as_of``, once the worker has written them."""
         self.finish_check()
-        folder, meta = self._result(self.artifacts_)
-        return Path(folder), meta
+        return self._result(self.downloads_)
+
+    def artifacts(self) -> Path:
+        """The finished artifacts folder (downloads, briefs with their PDFs), once the worker has made it."""
+        self.finish_check()
+        return Path(self._result(self.artifacts_))
 
     def finish_check(self) -> None:
         problems = self.check.result()
@@ -189,7 +210,7 @@ class Job:
         return self._result(self.extras)
 
     def cancel(self) -> None:
-        for f in [*self.page_parts, self.check, self.extras, self.artifacts_]:
+        for f in [*self.page_parts, self.check, self.extras, self.downloads_, self.artifacts_]:
             if f is not None:
                 f.cancel()
 

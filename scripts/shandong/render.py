@@ -19,7 +19,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup
 
-from . import ROOT, jieba_dict, tables
+from . import ROOT, search_keys, tables
 from .model import DEADLINE_KINDS, KIND_NAMES, ROLE_NAMES, STATES, STATUSES, Model
 from .site import briefs_pdf
 
@@ -75,7 +75,7 @@ def environment(templates: Path = TEMPLATES) -> Environment:
     env.filters["link"] = _link
     env.globals["source_links"] = source_links
     env.globals.update(ROLE_NAMES=ROLE_NAMES, KIND_NAMES=KIND_NAMES, DEADLINE_KINDS=DEADLINE_KINDS,
-                       agency_keys=jieba_dict.agency_keys, item_keys=jieba_dict.item_keys,
+                       agency_keys=search_keys.agency_keys, item_keys=search_keys.item_keys,
                        briefs_pdf=briefs_pdf,  # SHANDONG_BRIEFS=0: no PDFs, no PDF links
                        STATES=STATES, STATUSES=STATUSES, status_chart=_status_chart, svg_slot=svg_slot)
     env.globals.update(tables.GLOBALS)  # row attributes and choices of the table filters

@@ -125,33 +125,49 @@ def artifacts(site_url: str, data_dir: Path | None = None) -> Path:
     """A folder holding ``briefs/`` and ``data/`` (downloads) for the current data,
     regenerated only when the data, the templates, the code or the pinned packages change
     (each brief's PDF is reused from ``PDF_CACHE`` when its own content did not change)."""
+    *_, out = artifact_stages(site_url, data_dir)
+    return out
+
+
+def artifact_stages(site_url: str, data_dir: Path | None = None):
+    """``artifacts`` in two steps, for the build's worker (prebuild), whose data page needs the downloads'
+    sizes long before the briefs' PDFs are done: yields ``{"downloads": …, "as_of": …}`` once the
+    downloads are written, then the finished folder."""
     from . import briefs
 
     data_dir = data_dir or data_dir_in_use()
     docs, model = get_data(data_dir)
     key = artifacts_key(site_url, data_dir)
     out = ARTIFACTS / key
-    if not (out / "complete").exists():
-        from . import exports  # imports openpyxl (~0.3 s): only when the artifacts are (re)made
+    if (out / "complete").exists():
+        meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
+        yield {"downloads": meta["downloads"], "as_of": meta["as_of"]}
+        yield out
+        return
+    from . import exports  # imports openpyxl (~0.1 s): only when the artifacts are (re)made
 
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f"{key}.", suffix=".tmp", dir=ARTIFACTS))  # one per process
-        result = briefs.write_briefs(model, tmp / "briefs", site_url=site_url, pdf=briefs_pdf(), cache_dir=PDF_CACHE)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f"{key}.", suffix=".tmp", dir=ARTIFACTS))  # one per process
+    try:
         downloads = exports.write_downloads(model, docs, tmp / "data")
+        yield {"downloads": downloads, "as_of": briefs.data_as_of()}
+        result = briefs.write_briefs(model, tmp / "briefs", site_url=site_url, pdf=briefs_pdf(), cache_dir=PDF_CACHE)
         written = sorted(p.relative_to(tmp).as_posix() for sub in PUBLISHED for p in (tmp / sub).rglob("*") if p.is_file())
         if written != sorted(artifact_names(model)):  # the build registered artifact_names() with MkDocs before
             raise RuntimeError(f"the artifacts written differ from artifact_names(): {sorted(set(written) ^ set(artifact_names(model)))}")
         meta = {"downloads": downloads, "as_of": result["as_of"], "brief_timings": result["timings"],
-                "brief_pages": result["pages"],
-                "briefs_rendered": result["rendered"]}
+                "brief_pages": result["pages"], "briefs_rendered": result["rendered"]}
         (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
         (tmp / "complete").write_text(key)
         try:
             tmp.rename(out)
         except OSError:  # another build finished the same artifacts first
             shutil.rmtree(tmp, ignore_errors=True)
-        _prune(keep=out)
-    return out
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _prune(keep=out)
+    yield out
 
 
 def _prune(keep: Path, count: int = 4, min_age_s: float = 600) -> None:

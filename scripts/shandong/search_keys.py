@@ -1,8 +1,5 @@
 """Chinese search: the search keys of pages and the traditional → simplified table, from the data.
 
-(The module's name is historical: the site no longer uses jieba. ``mkdocs_hooks`` imports it by
-this name and still calls ``dictionary``; rename it together with them.)
-
 The site's search (docs/assets/search/worker.js, started in place of Material's lunr worker by
 overrides/partials/search.html) matches the query against the text of the pages themselves, after
 normalising both (NFKC, lower case, traditional → simplified, no spaces): so a page is found by
@@ -81,13 +78,6 @@ def variants(model: Model, extra: str = "") -> dict[str, str]:
         if s != c and len(s) == 1 and (s in used or c in used):
             out[c] = s
     return out
-
-
-def dictionary(model: Model) -> str:
-    """An empty jieba user dictionary. Only for ``mkdocs_hooks.on_config``, which still writes
-    build/jieba_user_dict.txt and points Material's search at it; remove with that code. (Without
-    jieba, Material must not be given ``jieba_dict_user`` at all: it would call jieba.load_userdict.)"""
-    return ""
 
 
 def variants_json(model: Model, folders: list) -> str:
