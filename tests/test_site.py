@@ -193,3 +193,22 @@ def test_agency_pages_name_their_most_frequent_partners(site):
                     shared[u] = shared.get(u, 0) + 1
         assert [n for _, n in got] == sorted(shared.values(), reverse=True)[:10]
         assert all(shared[u] == n for u, n in got)
+
+
+def test_every_page_is_titled_by_its_heading_not_its_file_name(site):
+    """The browser tab, bookmarks and search results name an item page as its heading does
+    (the breadcrumbs before the heading once left MkDocs to name it after its file: "M1 2 6", "38")."""
+    import json
+
+    suffix = " - " + soup(site / "index.html").title.get_text().split(" - ")[-1]
+    by_hand = {"tasks/38/": "重点任务 38", "measures/m1-2-6/": "行动措施 1.2.6", "measures/m5-1/": "行动措施 5.1",
+               "agencies/big-data-bureau/": "山东省大数据局（省大数据局）"}
+    for url, title in by_hand.items():
+        assert page(site, url).title.get_text() == title + suffix, url
+    for item in MODEL.items:
+        doc = page(site, item.url)
+        heading = " ".join(article(doc).h1.get_text().split()).rstrip("¶").strip()
+        assert doc.title.get_text() == heading + suffix, item.url
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    titles = {d["location"]: d["title"] for d in index["docs"] if "#" not in d["location"]}
+    assert titles["measures/m1-2-6/"] == "行动措施 1.2.6" and titles["tasks/38/"] == "重点任务 38"
