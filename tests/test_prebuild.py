@@ -218,3 +218,29 @@ def test_serve_polls_the_edited_files_every_tenth_of_a_second():
     assert server.observer.timeout == pytest.approx(0.1)
     other = Server(object())
     assert mkdocs_hooks.on_serve(other, None, None) is other
+
+
+@pytest.mark.build
+@pytest.mark.slow
+def test_ctrl_c_stops_make_serve_quietly(tmp_path):
+    """Ctrl-C reaches every process of the terminal's group, the worker too: the server stops, and the
+    worker ends without a traceback of its own."""
+    import signal
+
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts"), "NO_MKDOCS_2_WARNING": "1", "SHANDONG_BRIEFS": "0",
+           "SHANDONG_ARTIFACTS": str(tmp_path / "artifacts"), "SITE_URL": f"http://127.0.0.1:{port}/"}
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(engine_command("serve", "--dev-addr", f"127.0.0.1:{port}"), cwd=ROOT, env=env,
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            _wait_for(f"http://127.0.0.1:{port}/agencies/big-data-bureau/", "Shandong Big Data Bureau", proc)
+            os.killpg(proc.pid, signal.SIGINT)
+            assert proc.wait(timeout=30) == 0
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+    printed = log.read_text(encoding="utf-8", errors="replace")
+    assert "Traceback" not in printed and "KeyboardInterrupt" not in printed, printed[-3000:]

@@ -191,10 +191,13 @@ FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 
 
 def _init_worker() -> None:
-    """One font configuration per process, reused for every PDF the process renders."""
+    """One font configuration per process, reused for every PDF the process renders; Ctrl-C ends it silently."""
     global _FONT_CONFIG
     from weasyprint.text.fonts import FontConfiguration
 
+    from .prebuild import quiet_interrupt
+
+    quiet_interrupt()
     _FONT_CONFIG = FontConfiguration()
 
 

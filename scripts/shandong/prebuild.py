@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import os
+import signal
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -43,6 +45,12 @@ _current: Job | None = None
 
 class Unreadable(Exception):
     """A data file cannot be read as YAML: the check says why."""
+
+
+def quiet_interrupt() -> None:
+    """A worker process's initializer: on Ctrl-C (the terminal sends it to every process of the
+    build), end at once and silently; the build's own process reports the interruption."""
+    signal.signal(signal.SIGINT, lambda *_: os._exit(130))
 
 
 def parts(paths: list[str]) -> list[list[str]]:
@@ -111,7 +119,8 @@ def _executor(fresh: bool = False) -> ProcessPoolExecutor:
     global _pool
     if _pool is None or fresh:
         # spawn: a new interpreter, not a fork of this process and its threads (make serve's server)
-        _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                    initializer=quiet_interrupt)
     return _pool
 
 
