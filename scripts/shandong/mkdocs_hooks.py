@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
-from mkdocs.structure.files import File, Files  # noqa: E402
+from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
 
 from shandong import ROOT, cards, feeds, history, prebuild, render  # noqa: E402
 from shandong.check import DataError  # noqa: E402
@@ -79,7 +79,9 @@ def on_files(files: Files, config) -> Files:
     for src_uri in render.page_paths(model):
         if files.get_file_from_path(src_uri) is not None:
             raise PluginError(f"docs/{src_uri} would hide a generated page: remove it")
-        files.append(File.generated(config, src_uri, content=""))  # the worker's Markdown: on_page_read_source
+        # Outside the navigation on purpose (the index pages list them): MkDocs then does not list them
+        # as "not included in the nav" on every build. The worker's Markdown comes in on_page_read_source.
+        files.append(File.generated(config, src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV))
     for src_uri in [*feeds.paths(model), prebuild.VARIANTS]:  # their contents: on_env
         files.append(File.generated(config, src_uri, content=""))
     # Briefs (HTML + PDF) and downloads, made by the worker into the artifacts cache: registered now (pages
