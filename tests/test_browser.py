@@ -193,6 +193,8 @@ def test_skip_link_is_the_first_tab_stop_and_jumps_to_the_content(browser, site_
         assert page.locator(".md-skip").is_visible()
         target = page.locator(".md-skip").get_attribute("href")
         page.keyboard.press("Enter")
+        # The jump is processed after the key press returns: wait for it (the check raced it once in CI).
+        page.wait_for_function("h => location.hash === h", arg=target, timeout=5000)
         assert page.url.endswith(target)
         assert page.evaluate("el => el.tagName", page.locator(target).element_handle()) == "H1"
     assert watch.problems() == []
