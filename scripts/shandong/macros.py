@@ -15,7 +15,6 @@ from markupsafe import Markup  # noqa: E402
 
 from shandong import charts, prebuild, render  # noqa: E402
 from shandong.prebuild import model as get_model  # noqa: E402  the build's model (its worker checks it)
-from shandong.site import artifacts_meta  # noqa: E402
 
 
 def define_env(env):
@@ -46,6 +45,5 @@ def define_env(env):
 
     @env.macro
     def downloads() -> Markup:
-        job = prebuild.current()
-        meta = job.downloads() if job is not None else artifacts_meta(env.conf["site_url"] or "")
+        meta = prebuild.current().downloads()
         return partial("downloads", files=meta["downloads"], as_of=meta["as_of"])

@@ -42,8 +42,6 @@ from shandong import ROOT, cards, feeds, history, prebuild, render  # noqa: E402
 from shandong.check import DataError  # noqa: E402
 from shandong.site import ARTIFACTS, artifact_names, artifacts_key, data_dir_in_use  # noqa: E402
 
-GENERATED_DIRS = ("agencies/", "themes/", "tasks/", "measures/")
-
 
 @event_priority(100)  # before the other plugins: the data's problems stop the build first
 def on_config(config):
@@ -98,8 +96,7 @@ def on_files(files: Files, config) -> Files:
 
 
 def on_page_read_source(page, config):
-    job = prebuild.current()
-    text = job.page(page.file.src_uri) if job is not None else None
+    text = prebuild.current().page(page.file.src_uri)
     if text is not None:
         page.file.content_string = text
     return text
@@ -108,8 +105,7 @@ def on_page_read_source(page, config):
 @event_priority(100)  # before htmlproofer reads the page
 def on_post_page(output, page, config):
     """The charts' SVG in place of their slots (render.svg_slot), after Markdown and the search index."""
-    job = prebuild.current()
-    return job.fill_svgs(output) if job is not None else output
+    return prebuild.current().fill_svgs(output)
 
 
 def on_env(env, config, files):

@@ -241,17 +241,16 @@ def start(data_dir: Path, site_url: str, repo: render.Repo | None, folders: list
     return _current
 
 
-def current(data_dir: Path | None = None) -> Job | None:
-    """The job of the build in progress for ``data_dir`` (the data in use), if any."""
-    data_dir = Path(data_dir or site.data_dir_in_use())
-    job = _current
-    return job if job is not None and job.data_dir == data_dir and job.model is not None else None
+def current() -> Job:
+    """The job of the build in progress (the hook starts it in on_config and loads its model)."""
+    if _current is None or _current.model is None:
+        raise RuntimeError("no build in progress: the data work starts in the hook's on_config (hooks: in mkdocs.yml)")
+    return _current
 
 
 def model() -> Model:
-    """The model for the pages being built: the running build's (its worker checks it), else the checked one."""
-    job = current()
-    return job.model if job is not None else site.get_model()
+    """The model of the pages being built (the build's worker checks it)."""
+    return current().model
 
 
 def end() -> None:

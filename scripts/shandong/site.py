@@ -188,7 +188,3 @@ def artifact_names(model: Model) -> list[str]:
     from . import briefs, exports
 
     return [f"briefs/{n}" for n in briefs.output_names(model, briefs_pdf())] + [f"data/{n}" for n in exports.download_names(model)]
-
-
-def artifacts_meta(site_url: str) -> dict:
-    return json.loads((artifacts(site_url) / "meta.json").read_text(encoding="utf-8"))
