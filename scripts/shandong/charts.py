@@ -371,6 +371,34 @@ def _collaboration_desc(model: Model, t: ChartTable, strong: list[tuple[str, str
             "共同承担最多的单位组合：" + "；".join(f"{short[a]}与{short[b]} {c} 项" for a, b, c in strong) + "。")
 
 
+def _draw_matrix(svg: _Svg, t: ChartTable, ids: list[str], short: dict[str, str], vmax: int, *, left: float, top: float,
+                 cell: float, head_size: float, label_size: float, value_size: float, head_gap: float, label_gap: float,
+                 num) -> None:
+    """The collaboration matrix (column numbers, a labelled row per unit, a shaded cell per pair), drawn the
+    same way in the wide and the phone layout; ``num`` writes the cells' coordinates."""
+    for j, aid in enumerate(ids, 1):
+        svg.text(left + (j - 1) * cell + cell / 2, top - head_gap, j, size=head_size, anchor="middle", weight="bold",
+                 extra=f' data-unit="{esc(aid)}"')
+    for i, r in enumerate(t.rows):
+        y = top + i * cell
+        svg.add(f'<g class="row" data-unit="{esc(r["unit_id"])}">')
+        svg.text(left - label_gap, y + cell / 2 + 4, f"{r['no']} {r['unit']}", size=label_size, anchor="end")
+        for j, b in enumerate(ids):
+            x = left + j * cell
+            v = r[b]
+            box = f'x="{num(x + 1)}" y="{num(y + 1)}" width="{num(cell - 2)}" height="{num(cell - 2)}"'
+            if v is None:
+                svg.add(f'<rect {box} style="fill:none;stroke:currentColor;stroke-opacity:.25"/>')
+                continue
+            op = 0.06 if v == 0 else _heat(v, vmax)
+            fill = "currentColor" if v == 0 else f"var(--chart-heat, {HEAT})"
+            svg.add(f'<rect {box} style="fill:{fill};fill-opacity:{op:.2f}" data-other="{esc(b)}" data-value="{v}">'
+                    f'<title>{esc(r["unit"])} — {esc(short[b])}：{v}</title></rect>')
+            if v:
+                svg.text(x + cell / 2, y + cell / 2 + 4, v, size=value_size, anchor="middle", fill="#fff" if op > 0.8 else "currentColor")
+        svg.add("</g>")
+
+
 def collaboration_svg(model: Model, top: int = 12, pairs: int = 8, key: str = "chart-collaboration") -> str:
     """Adjacency matrix of the ``top`` units by load (cell: tasks and measures shared), and the strongest pairs named."""
     t = collaboration_table(model, top)
@@ -385,27 +413,8 @@ def collaboration_svg(model: Model, top: int = 12, pairs: int = 8, key: str = "c
     height = max(top_y + cell * len(ids) + 40, top_y + 26 * len(strong) + 60)
     vmax = max([v for r in t.rows for aid in ids if (v := r[aid])] + [1])
     svg = _Svg(key, "谁与谁共同承担任务：单位合作矩阵", _collaboration_desc(model, t, strong, vmax), width, height)
-    for j, aid in enumerate(ids, 1):
-        svg.text(label_w + (j - 1) * cell + cell / 2, top_y - 10, j, size=11, anchor="middle", weight="bold",
-                 extra=f' data-unit="{esc(aid)}"')
-    for i, r in enumerate(t.rows):
-        y = top_y + i * cell
-        svg.add(f'<g class="row" data-unit="{esc(r["unit_id"])}">')
-        svg.text(label_w - 8, y + cell / 2 + 4, f"{r['no']} {r['unit']}", size=12, anchor="end")
-        for j, b in enumerate(ids):
-            x = label_w + j * cell
-            v = r[b]
-            if v is None:
-                svg.add(f'<rect x="{x + 1}" y="{y + 1}" width="{cell - 2}" height="{cell - 2}" '
-                        f'style="fill:none;stroke:currentColor;stroke-opacity:.25"/>')
-                continue
-            op = 0.06 if v == 0 else _heat(v, vmax)
-            fill = "currentColor" if v == 0 else f"var(--chart-heat, {HEAT})"
-            svg.add(f'<rect x="{x + 1}" y="{y + 1}" width="{cell - 2}" height="{cell - 2}" style="fill:{fill};fill-opacity:{op:.2f}" '
-                    f'data-other="{esc(b)}" data-value="{v}"><title>{esc(r["unit"])} — {esc(short[b])}：{v}</title></rect>')
-            if v:
-                svg.text(x + cell / 2, y + cell / 2 + 4, v, size=11, anchor="middle", fill="#fff" if op > 0.8 else "currentColor")
-        svg.add("</g>")
+    _draw_matrix(svg, t, ids, short, vmax, left=label_w, top=top_y, cell=cell, head_size=11, label_size=12,
+                 value_size=11, head_gap=10, label_gap=8, num=str)
     svg.text(list_x, top_y - 10, "共同承担最多的单位组合", size=12, weight="bold")
     for k, (a, b, c) in enumerate(strong):
         y = top_y + 14 + k * 26
@@ -677,28 +686,8 @@ def collaboration_narrow_svg(model: Model, top: int = 12, pairs: int = 8, key: s
     vmax = max([v for r in t.rows for aid in ids if (v := r[aid])] + [1])
     svg = _Svg(key, "谁与谁共同承担任务：单位合作矩阵", _collaboration_desc(model, t, strong, vmax), NARROW,
                list_y + 20 * len(strong) + 10)
-    for j, aid in enumerate(ids, 1):
-        svg.text(label_w + (j - 1) * cell + cell / 2, top_y - 8, j, size=NFS, anchor="middle", weight="bold",
-                 extra=f' data-unit="{esc(aid)}"')
-    for i, r in enumerate(t.rows):
-        y = top_y + i * cell
-        svg.add(f'<g class="row" data-unit="{esc(r["unit_id"])}">')
-        svg.text(label_w - 6, y + cell / 2 + 4, f"{r['no']} {r['unit']}", size=NFS, anchor="end")
-        for j, b in enumerate(ids):
-            x = label_w + j * cell
-            v = r[b]
-            if v is None:
-                svg.add(f'<rect x="{x + 1:.1f}" y="{y + 1:.1f}" width="{cell - 2:.1f}" height="{cell - 2:.1f}" '
-                        f'style="fill:none;stroke:currentColor;stroke-opacity:.25"/>')
-                continue
-            op = 0.06 if v == 0 else _heat(v, vmax)
-            fill = "currentColor" if v == 0 else f"var(--chart-heat, {HEAT})"
-            svg.add(f'<rect x="{x + 1:.1f}" y="{y + 1:.1f}" width="{cell - 2:.1f}" height="{cell - 2:.1f}" '
-                    f'style="fill:{fill};fill-opacity:{op:.2f}" data-other="{esc(b)}" data-value="{v}">'
-                    f'<title>{esc(r["unit"])} — {esc(short[b])}：{v}</title></rect>')
-            if v:
-                svg.text(x + cell / 2, y + cell / 2 + 4, v, size=NFS, anchor="middle", fill="#fff" if op > 0.8 else "currentColor")
-        svg.add("</g>")
+    _draw_matrix(svg, t, ids, short, vmax, left=label_w, top=top_y, cell=cell, head_size=NFS, label_size=NFS,
+                 value_size=NFS, head_gap=8, label_gap=6, num="{:.1f}".format)
     svg.text(5, list_y - 8, "共同承担最多的单位组合", size=12, weight="bold")
     for k, (a, b, c) in enumerate(strong):
         y = list_y + 10 + k * 20
