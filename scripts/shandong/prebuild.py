@@ -69,13 +69,19 @@ def _warm(data_dir: str) -> None:
     site.load_unchecked(Path(data_dir))
 
 
+_makers: dict = {}  # "model", "repo", "by_path": the page makers of the newest data, made once for all its parts
+
+
 def _pages(data_dir: str, repo: render.Repo | None, paths: list[str]) -> tuple[dict[str, str], dict[str, str]]:
     """The Markdown of these pages, and the SVGs of their chart slots (render.svg_slot)."""
     got = site.load_unchecked(Path(data_dir))
     if got is None:
         raise Unreadable(data_dir)
+    model = got[1]
+    if _makers.get("model") is not model or _makers.get("repo") != repo:
+        _makers.update(model=model, repo=repo, by_path=dict(render.page_makers(model, repo)))
     render.take_svgs()
-    return render.pages(got[1], repo, paths), render.take_svgs()
+    return {path: _makers["by_path"][path]() for path in paths}, render.take_svgs()
 
 
 def _check(data_dir: str) -> list:

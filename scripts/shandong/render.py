@@ -170,7 +170,7 @@ def theme_chart(model: Model, tid: str) -> dict:
             "table": charts.theme_units_table(model, tid)}
 
 
-def _page_makers(model: Model, repo: Repo | None):
+def page_makers(model: Model, repo: Repo | None):
     """(source path, a function rendering that page) for every generated page, in the order of the site."""
     for agency in model.agencies.values():
         path = src_path(agency)
@@ -188,11 +188,10 @@ def _page_makers(model: Model, repo: Repo | None):
 
 def page_paths(model: Model) -> list[str]:
     """The source paths of the generated pages, in order, without rendering them."""
-    return [path for path, _ in _page_makers(model, None)]
+    return [path for path, _ in page_makers(model, None)]
 
 
-def pages(model: Model, repo: Repo | None = None, paths: list[str] | None = None) -> dict[str, str]:
-    """Every generated page (or those of ``paths``): source path -> Markdown. Linear in the data.
+def pages(model: Model, repo: Repo | None = None) -> dict[str, str]:
+    """Every generated page: source path -> Markdown. Linear in the data.
     With ``repo``, task, measure and agency pages link to their record in the repository."""
-    wanted = None if paths is None else set(paths)
-    return {path: make() for path, make in _page_makers(model, repo) if wanted is None or path in wanted}
+    return {path: make() for path, make in page_makers(model, repo)}
