@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from shandong import ROOT
+from shandong.bench import free_port
 from shandong.build import engine_command
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -41,13 +41,10 @@ def test_parts_cut_the_pages_in_order():
 def test_registered_artifact_names_are_the_files_written(tmp_path):
     """site.artifact_names (what the hook registers at on_files) against what the writers write."""
     from shandong import briefs, exports
-    from shandong.check import load_checked
+    from shandong.site import get_data
 
     for data in (ROOT / "data", FIXTURES / "progress-data"):
-        model = load_checked(data)
-        from shandong.check import check
-
-        docs, _ = check(data)
+        docs, model = get_data(data)
         out = tmp_path / data.name
         briefs.write_briefs(model, out / "briefs", pdf=False)
         exports.write_downloads(model, docs, out / "data")
@@ -88,12 +85,6 @@ def test_bad_data_stops_the_engine_with_every_problem(tmp_path, fixture):
     assert not list(out.rglob("*.html"))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _wait_for(url: str, text: str, proc: subprocess.Popen, timeout: float = 120) -> str:
     start = time.monotonic()
     while time.monotonic() - start < timeout and proc.poll() is None:
@@ -112,7 +103,7 @@ def _wait_for(url: str, text: str, proc: subprocess.Popen, timeout: float = 120)
 @pytest.mark.slow
 def test_serve_rebuilds_with_one_worker(tmp_path, copy_data):
     data = copy_data(tmp_path / "data")
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "serve.log"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts"), "NO_MKDOCS_2_WARNING": "1", "SHANDONG_DATA": str(data),
            "SHANDONG_BRIEFS": "0", "SHANDONG_ARTIFACTS": str(tmp_path / "artifacts"),
@@ -229,7 +220,7 @@ def test_ctrl_c_stops_make_serve_quietly(tmp_path):
     worker ends without a traceback of its own."""
     import signal
 
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "serve.log"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts"), "NO_MKDOCS_2_WARNING": "1", "SHANDONG_BRIEFS": "0",
            "SHANDONG_ARTIFACTS": str(tmp_path / "artifacts"), "SITE_URL": f"http://127.0.0.1:{port}/"}

@@ -160,7 +160,7 @@ def baseline_config(docs: Path, path: Path) -> Path:
 # Serve: time from editing one YAML file to the changed page being served
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -203,7 +203,7 @@ def serve_rebuild(data: Path, work: Path, pdf: bool, timeout: float = 300) -> di
     copy = work / f"serve-data-{'pdf' if pdf else 'nopdf'}"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(data, copy)
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts"), "NO_MKDOCS_2_WARNING": "1",
            "SHANDONG_DATA": str(copy), "SHANDONG_BRIEFS": "1" if pdf else "0",
            "SHANDONG_ARTIFACTS": str(work / f"serve-artifacts-{'pdf' if pdf else 'nopdf'}")}
