@@ -72,26 +72,26 @@ deps: venv debs                          # what make site / make serve need
 test-deps: venv-dev debs debs-test       # what make test needs
 
 check: venv
-	$(PY) -m shandong.check
+	$(PY) -m shandong.data.check
 
 site: deps
-	$(PY) -m shandong.build site
+	$(PY) -m shandong.engine.build site
 
 # Editors' preview, fastest without the PDF briefs (the printable HTML briefs stay); `make serve BRIEFS=1`
 # includes them: the first build renders every PDF (cached), each rebuild only the briefs whose content changed.
 BRIEFS ?= 0
 serve: deps
-	SITE_URL=http://127.0.0.1:8000/ SHANDONG_BRIEFS=$(BRIEFS) $(PY) -m shandong.build --serve --dev-addr 127.0.0.1:8000
+	SITE_URL=http://127.0.0.1:8000/ SHANDONG_BRIEFS=$(BRIEFS) $(PY) -m shandong.engine.build --serve --dev-addr 127.0.0.1:8000
 
 # Build benchmark (BENCHMARKS.md): pipeline vs plain MkDocs at k = 1, 3, 10; writes build/bench.json.
 bench: test-deps
-	$(PY) -m shandong.bench
+	$(PY) -m shandong.dev.bench
 
 lint: venv-dev
 	$(VENV)/bin/ruff check scripts tests
 
 test: test-deps
-	$(PY) -m shandong.check
+	$(PY) -m shandong.data.check
 	$(VENV)/bin/ruff check scripts tests
 	$(PY) -m pytest
 

@@ -26,14 +26,14 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="session")
 def model():
-    from shandong.check import load_checked
+    from shandong.data.check import load_checked
 
     return load_checked()
 
 
 def _copy_data(to: Path) -> Path:
     """Copy every data file of data/ (not the schemas or sources) into ``to``; returns ``to``."""
-    from shandong.check import DATA, FILES
+    from shandong.config import DATA, FILES
 
     for rel, _schema in FILES.values():
         (to / rel).parent.mkdir(parents=True, exist_ok=True)

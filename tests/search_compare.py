@@ -32,7 +32,7 @@ PAGEFIND = """async queries => {
 def main(argv: list[str]) -> int:
     import search_queries as sq
     from search_browser import searcher
-    from shandong.check import load_checked
+    from shandong.data.check import load_checked
 
     site, pagefind = Path(argv[0]), "--pagefind" in argv
     queries = sq.build(load_checked())

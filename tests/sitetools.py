@@ -70,20 +70,25 @@ def resolve(site: Path, page_file: Path, href: str) -> tuple[Path | None, str]:
 
 
 _built: dict[str, Path] = {}
+# The repository the test builds link to ("edit this record"): a fixed one, whatever the checkout's remote.
+TEST_REPO = "https://github.com/digital-shandong/plan-site"
+
+
+def build_site(out: Path, data_dir: Path | None = None, pdf: bool = True, site_url: str = "", **extra_env) -> Path:
+    """Generate the tree beside ``out`` and build the site into ``out`` with the link checker on."""
+    from shandong.config import DATA, Repo, Settings, public_url
+    from shandong.engine.build import build
+
+    settings = Settings(data_dir=Path(data_dir or DATA), site_url=public_url(site_url), repo=Repo(TEST_REPO), pdf=pdf)
+    build(out, settings, tree=out.parent / "docs", extra_env={"HTMLPROOFER": "true", **extra_env}, quiet=True)
+    return out
 
 
 def built_site(data_dir: Path | None = None) -> Path:
-    """Build the site (once per test run and dataset) with the link checker on; returns site/."""
+    """The site built from ``data_dir`` (default data/), once per test run and dataset; returns its folder."""
     import tempfile
-
-    from shandong.build import build
 
     key = str(data_dir or "")
     if key not in _built:
-        out = Path(tempfile.mkdtemp(prefix="ds-site-")) / "site"
-        env = {"HTMLPROOFER": "true"}
-        if data_dir:
-            env["SHANDONG_DATA"] = str(data_dir)
-        build(out, extra_env=env, quiet=True)
-        _built[key] = out
+        _built[key] = build_site(Path(tempfile.mkdtemp(prefix="ds-site-")) / "site", data_dir)
     return _built[key]

@@ -16,8 +16,8 @@ from shandong import ROOT
 def test_baseline_builds_the_same_files_as_the_pipeline_without_a_warning(site, tmp_path):
     """The dump once left out the Atom feeds and assets/search/variants.json: the baseline site lacked
     them, and its strict build passed only because ``-q`` hid the broken links."""
-    from shandong.bench import baseline_config
-    from shandong.build import build
+    from shandong.dev.bench import baseline_config
+    from shandong.engine.build import build
 
     docs = tmp_path / "docs"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts"), "NO_MKDOCS_2_WARNING": "1"}

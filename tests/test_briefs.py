@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from shandong.briefs import CSS, ROLE_ORDER, TEMPLATES, brief_context, last_changed, render_html, write_briefs
-from shandong.check import load_checked
-from shandong.model import Agency
+from shandong.data.check import load_checked
+from shandong.data.model import Agency
 
 SITE_URL = "https://digital-shandong.test/site/"  # .test: reserved, never a real address
 MODEL = load_checked()

@@ -15,8 +15,8 @@ from bs4 import BeautifulSoup
 from markupsafe import Markup
 
 from shandong import cards, charts, render
-from shandong.check import load_checked
-from shandong.model import DEADLINE_KINDS
+from shandong.data.check import load_checked
+from shandong.data.model import DEADLINE_KINDS
 from test_exports import HOSTILE, HOSTILE_THEME, load, tiny_data_dir
 
 NS = "{http://www.w3.org/2000/svg}"

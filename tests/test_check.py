@@ -23,8 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shandong import ROOT
-from shandong.check import DATA, FILES, RULES, Registry, check, main, report, warnings
-from shandong.load import Problem, load_yaml
+from shandong.data.check import DATA, FILES, RULES, Registry, check, main, report, warnings
+from shandong.data.load import Problem, load_yaml
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BROKEN = FIXTURES / "broken"
@@ -415,8 +415,8 @@ def test_random_edits_of_the_text_never_raise(workdir, kind, data):
 
 
 def test_schema_statuses_are_the_models_statuses_in_order():
-    from shandong.check import schema
-    from shandong.model import STATES, STATUSES
+    from shandong.data.check import schema
+    from shandong.data.model import STATES, STATUSES
 
     enum = schema("progress.schema.json")["$defs"]["report"]["properties"]["status"]["enum"]
     assert enum == list(STATUSES)
@@ -426,7 +426,7 @@ def test_schema_statuses_are_the_models_statuses_in_order():
 def test_real_data_ships_with_no_reports_and_a_reviewed_date():
     from datetime import date
 
-    from shandong.check import load_checked
+    from shandong.data.check import load_checked
 
     model = load_checked()
     assert (model.as_of, model.reviewed_by, model.reports, model.sources) == (date(2026, 11, 27), "本站编辑组", [], {})
@@ -525,7 +525,7 @@ def test_nonprinting_character_however_written(tmp_path, case, copy_data):
 
 
 def test_line_breaks_in_a_text_are_printable():
-    from shandong.load import nonprinting
+    from shandong.data.load import nonprinting
 
     assert nonprinting("第一行\n第二行\u3000全角空格\u00a0") == []
     assert nonprinting("a\rb\x85c\u2028") == [1, 3, 5]
@@ -683,7 +683,7 @@ def test_annotations_name_file_line_col_of_every_problem(monkeypatch, capsys):
 
 
 def test_annotation_escapes_what_github_would_read_as_syntax():
-    from shandong.check import annotations
+    from shandong.data.check import annotations
 
     p = Problem("data/a,b.yaml", 3, 4, "task 1 › text", "50% done:\nnext, then")
     (note,) = annotations([p])

@@ -14,8 +14,8 @@ from pathlib import Path
 import yaml
 
 from shandong import ROOT
-from shandong.check import DATA, check, main
-from shandong.model import STATES, STATUSES, build_model
+from shandong.data.check import DATA, check, main
+from shandong.data.model import STATES, STATUSES, build_model
 
 CONTRIBUTING = ROOT / "CONTRIBUTING.md"
 PROGRESS_DATA = Path(__file__).parent / "fixtures" / "progress-data"

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from shandong import ROOT, render
-from shandong.check import DATA, check
-from shandong.model import build_model
+from shandong.data.check import DATA, check
+from shandong.data.model import build_model
 from sitetools import page, soup
 
 DOCS, _ = check(DATA)

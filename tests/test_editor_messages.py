@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from shandong import ROOT
-from shandong.check import DATA, FILES, check, main, report
+from shandong.data.check import DATA, FILES, check, main, report
 
 EDITOR = Path(__file__).parent / "fixtures" / "editor"
 BASE = EDITOR / "base"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from shandong.build import ENGINES, build, engine
+from shandong.engine.build import ENGINES, build, engine
 
 pytestmark = [pytest.mark.build, pytest.mark.slow]
 

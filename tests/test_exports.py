@@ -14,8 +14,8 @@ import pytest
 import yaml
 from referencing import Registry, Resource
 
-from shandong.check import FILES, check
-from shandong.exports import (
+from shandong.data.check import FILES, check
+from shandong.outputs.downloads import (
     FIXED_DATE,
     JSON_NAME,
     JSON_SCHEMA_NAME,
@@ -28,7 +28,7 @@ from shandong.exports import (
     write_downloads,
     xlsx_bytes,
 )
-from shandong.model import STATUSES, build_model
+from shandong.data.model import STATUSES, build_model
 
 HOSTILE = "<script>alert(1)</script>&\"'甲局"
 HOSTILE_THEME = "主题<i>&\"'"
@@ -390,8 +390,8 @@ def _unusable(value) -> None:
 def test_tables_come_from_the_model_alone(tmp_path, monkeypatch):
     """Every CSV/Excel table is built from the model: with the YAML documents emptied after the model
     is built (and no way to load them again), the tables come out byte for byte the same."""
-    import shandong.check
-    import shandong.load
+    import shandong.data.check
+    import shandong.data.load
 
     docs, model = load()
     want = {t.name: csv_bytes(t) for t in tables(model)}
@@ -527,7 +527,7 @@ def test_every_download_carries_the_as_of_date(which, request):
 def _downloads_page(model, meta, last_changed: str) -> str:
     import markdown
 
-    from shandong.render import render
+    from shandong.views.render import render
 
     md = render("partials/downloads.md.j2", page_path="data.md", m=model, files=meta, as_of=last_changed)
     html = markdown.markdown(md, extensions=["tables", "attr_list"])

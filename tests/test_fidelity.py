@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from shandong import sources
-from shandong.check import DATA, FILES
-from shandong.load import load_yaml
+from shandong.data.check import DATA, FILES
+from shandong.data.load import load_yaml
 
 CN = "一二三四五六七八九十"
 ROLES = ("lead", "support", "responsible")

@@ -16,8 +16,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shandong.check import DATA, FILES, check, report
-from shandong.load import Problem, load_yaml
+from shandong.data.check import DATA, FILES, check, report
+from shandong.data.load import Problem, load_yaml
 
 VALID = {kind: load_yaml(DATA / rel, f"data/{rel}")[0].data for kind, (rel, _schema) in FILES.items()}
 HEALTH = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large]
@@ -106,7 +106,7 @@ def assert_clean_answer(data_dir: Path, written: dict[str, bytes]) -> list[Probl
         for p in file_problems:
             assert 1 <= p.line <= lines + 2 and p.col >= 1, p
     if not problems:  # a random document that passes must build a model
-        from shandong.model import build_model
+        from shandong.data.model import build_model
         build_model(docs)
     return problems
 

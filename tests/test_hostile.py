@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from browsing import DESKTOP, PHONE, chromium, sideways_overflow, watched_page
-from shandong.check import DATA, FILES, check
+from shandong.data.check import DATA, FILES, check
 from sitetools import article, built_site, page, serve
 
 pytestmark = pytest.mark.build

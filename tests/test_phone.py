@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 import pytest
 
 from browsing import AXE_JS, PAGE_TYPES, PHONE, chromium, watched_page
-from shandong.check import load_checked
+from shandong.data.check import load_checked
 from sitetools import article, built_site, page, serve
 
 MODEL = load_checked()

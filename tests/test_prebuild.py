@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from shandong import ROOT
-from shandong.bench import free_port
-from shandong.build import engine_command
+from shandong.dev.bench import free_port
+from shandong.engine.build import engine_command
 
 FIXTURES = Path(__file__).parent / "fixtures"
 sys.path.insert(0, str(ROOT / "scripts" / "shandong"))  # mkdocs_hooks, as mkdocs.yml loads it

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from shandong.check import DATA, check, load_checked
-from shandong.model import STATES, STATUSES
+from shandong.data.check import DATA, check, load_checked
+from shandong.data.model import STATES, STATUSES
 
 PD = Path(__file__).parent / "fixtures" / "progress-data"
 
@@ -107,7 +107,7 @@ def test_real_data_items_are_all_unreported():
 def test_item_sources_name_the_documents_as_the_data_titles_them():
     import copy
 
-    from shandong.model import build_model
+    from shandong.data.model import build_model
 
     docs = copy.deepcopy(check(DATA)[0])
     docs["tasks"].data["document"]["title"] = "规划甲"

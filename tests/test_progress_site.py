@@ -274,7 +274,7 @@ def test_build_without_git_history(tmp_path):
 
 
 def test_readme_status_table_is_the_models():
-    from shandong.model import STATES
+    from shandong.data.model import STATES
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     section = text.split("## Progress: status words and the as-of date", 1)[1].split("\n## ", 1)[0]

@@ -13,7 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from shandong import ROOT
-from shandong.render import esc
+from shandong.views.render import esc
 
 # Each case is something Markdown (or an extension of mkdocs.yml) would act on if it were not escaped.
 CASES = {

@@ -16,7 +16,7 @@ from __future__ import annotations
 import pytest
 
 from shandong import ROOT, search_keys
-from shandong.model import Agency
+from shandong.data.model import Agency
 
 MIN_RECALL = 0.95
 MAX_ZERO = 0.02
@@ -59,7 +59,7 @@ def test_item_pages_have_no_keys():
 
 @pytest.fixture(scope="module")
 def model():
-    from shandong.check import load_checked
+    from shandong.data.check import load_checked
 
     return load_checked()
 

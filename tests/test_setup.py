@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from shandong import ROOT
-from shandong.build import engine, engine_command
+from shandong.engine.build import engine, engine_command
 
 REQ = ROOT / "requirements"
 TEST_ONLY = {"pytest", "hypothesis", "playwright", "ruff", "pre-commit", "pyinstrument", "check-jsonschema",

@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from shandong.check import load_checked
-from shandong.model import ROLE_NAMES
+from shandong.data.check import load_checked
+from shandong.data.model import ROLE_NAMES
 from sitetools import article, page, resolve, soup
 
 pytestmark = pytest.mark.build

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from shandong.check import check
-from shandong.model import build_model
-from shandong.synth import multiply, write
+from shandong.data.check import check
+from shandong.data.model import build_model
+from shandong.dev.synth import multiply, write
 
 
 def _counts(docs) -> dict[str, int]:

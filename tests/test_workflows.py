@@ -228,7 +228,7 @@ def test_contributing_names_the_commands_and_files_it_relies_on():
 
 
 def test_each_data_file_says_what_it_holds_and_where_its_schema_is():
-    from shandong.check import FILES
+    from shandong.data.check import FILES
 
     for rel, schema in FILES.values():
         head = (ROOT / "data" / rel).read_text(encoding="utf-8").split("\n", 8)[:8]

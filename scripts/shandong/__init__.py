@@ -1,7 +1,12 @@
-"""Digital Shandong plan site: data loading, checking, model, rendering and exports.
+"""Digital Shandong plan site, by stage (each imports only the stages before it; tests/test_layers.py):
 
-Engine-independent except ``mkdocs_hooks`` (the thin MkDocs glue).
+    config     paths, settings, the site-address rule
+    data/      load (YAML with positions), check (schemas + rules), model, history (git), sources
+    views/     pure functions of the model that return text: pages, tables, charts, feeds, search, briefs
+    outputs/   files: the generate step (the docs tree), downloads, the briefs' PDFs
+    engine/    the little that knows MkDocs / ProperDocs / Zensical: commands, a Markdown extension
+    dev/       benchmark and synthetic data
 """
-from pathlib import Path
+from .config import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
+__all__ = ["ROOT"]

@@ -15,7 +15,7 @@ search plugin leaves the index text as it is). What the text does not hold comes
 """
 from __future__ import annotations
 
-from .model import Agency, Item, Model
+from ..data.model import Agency, Item, Model
 
 
 def spellings(a: Agency) -> list[str]:

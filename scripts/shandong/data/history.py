@@ -1,8 +1,9 @@
 """The git history of the data folder: when it last changed, and which records each commit changed.
 
-Everything here degrades to "no history" (``None`` / ``[]``) outside a git checkout (a downloaded
-archive, a copy of the tree without ``.git``, no ``git`` program): the site then shows the
-dataset's reviewed date only and the feeds hold the progress reports only.
+Outside a git checkout (a downloaded archive, a copy of the tree without ``.git``) there is no
+history (``None`` / ``[]``): the site then shows the dataset's reviewed date only and the feeds hold
+the progress reports only. Inside a checkout, git failing is an error (``HistoryError``), never
+silently "no history".
 
 Cost: one ``git log --raw`` for the last ``limit`` commits touching the folder, then one
 ``git cat-file --batch`` for every blob those commits name (each blob parsed once), so the
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from . import ROOT
+from ..config import DATA
 
 LIMIT = 50  # commits read for the feeds
 # The data files whose records are mapped to items: path under the data folder -> (list key, record key).
@@ -48,30 +49,48 @@ class Change:
         return self.commit[:7]
 
 
-def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes | None:
+class HistoryError(RuntimeError):
+    """git failed inside a checkout (not installed, refused the folder, a corrupt repository): the
+    build stops with git's own message instead of publishing a site without its change history."""
+
+
+def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes:
     try:
         out = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, timeout=60, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout if out.returncode == 0 else None
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise HistoryError(f"{cwd} is in a git checkout, but git could not run: {exc}") from None
+    if out.returncode != 0:
+        raise HistoryError(f"git {' '.join(args[:2])} failed in {cwd}: {out.stderr.decode('utf-8', 'replace').strip()}")
+    return out.stdout
+
+
+def _checkout(folder: Path) -> Path | None:
+    """The top of the git checkout holding ``folder`` (the nearest parent with ``.git``), or None."""
+    for parent in [folder, *folder.parents]:
+        if (parent / ".git").exists():
+            return parent
+    return None
 
 
 def _where(data_dir: Path) -> tuple[Path, str] | None:
-    """(repository top level, the data folder relative to it), or None outside a checkout."""
+    """(repository top level, the data folder relative to it), or None outside a checkout or in one
+    without commits. Raises ``HistoryError`` when git fails inside a checkout."""
     data_dir = Path(data_dir).resolve()
-    if not data_dir.is_dir():
+    if not data_dir.is_dir() or _checkout(data_dir) is None:
         return None
-    top = _git(["rev-parse", "--show-toplevel"], data_dir)
-    if not top:
-        return None
-    root = Path(top.decode().strip()).resolve()
+    root = Path(_git(["rev-parse", "--show-toplevel"], data_dir).decode().strip()).resolve()
     try:
-        return root, data_dir.relative_to(root).as_posix()
+        rel = data_dir.relative_to(root).as_posix()
     except ValueError:
         return None
+    try:
+        _git(["rev-parse", "--verify", "--quiet", "HEAD"], root)
+    except HistoryError:
+        return None  # a repository without commits yet: no history
+    return root, rel
 
 
-def last_changed(data_dir: Path = ROOT / "data") -> date | None:
+def last_changed(data_dir: Path = DATA) -> date | None:
     """The date of the last commit touching the data folder, or None without git history."""
     where = _where(data_dir)
     if where is None:
@@ -171,7 +190,7 @@ def _changes(root: Path, rel: str, head: str, limit: int) -> tuple[Change, ...]:
     return tuple(c for c, _ in commits)
 
 
-def changes(data_dir: Path = ROOT / "data", limit: int = LIMIT) -> list[Change]:
+def changes(data_dir: Path = DATA, limit: int = LIMIT) -> list[Change]:
     """The last ``limit`` commits touching the data folder, newest first, each with the records it
     changed; ``[]`` without git history."""
     where = _where(Path(data_dir))

@@ -1,21 +1,13 @@
-"""Per-agency briefs for print: one standalone HTML page and one PDF per unit, plus ``all.pdf``.
+"""The briefs' PDFs: one per unit (``briefs/<id>.pdf``) and the bound volume ``all.pdf``, made from the
+briefs' HTML that the generate step wrote into the docs tree.
 
-    python -m shandong.briefs OUT_DIR [--site-url URL] [--jobs N]
+    python -m shandong.outputs.pdf [TREE]        (make site; make serve BRIEFS=1 runs it in the background)
 
-``write_briefs`` renders every brief's HTML in this process (Jinja, autoescape on), then
-hands the PDFs to ``jobs`` worker processes: each worker renders one chunk of briefs with
-WeasyPrint, keeping one ``FontConfiguration`` for the life of the process. The chunks are
-balanced by size, the combined ``all.pdf`` (contents page + every brief) counting as one
-big piece of work.
-
-Page 1 of every brief: the unit, ``截至 <date>`` (the dataset's reviewed date, ``Model.as_of``)
-with the print date, and a summary table of all its items (id as on the website, short title, role,
-deadline, state); then the details, each with its progress. No address is printed unless the
-site's public address is known (``SITE_URL`` other than the placeholder of mkdocs.yml).
-
-What ``model.py`` does not provide is computed here: the date the data last changed
-(``last_changed``, from git; empty without history), per-role counts, "listed first" in the task division, the earliest
-deadlines, and co-units grouped by role.
+Each PDF is content-addressed: its key is a digest of its HTML, the stylesheet and the renderer
+(``pdf_key``), and a PDF whose key is in the cache (``build/pdf-cache``) is reused, so after a data edit
+only the briefs whose text changed are rendered. They are rendered by ``jobs`` worker processes, each
+keeping one WeasyPrint ``FontConfiguration`` for its life; the chunks are balanced by size. ``all.pdf``
+is the contents page(s) followed by every brief's PDF, joined with pypdf, its fonts shared.
 """
 from __future__ import annotations
 
@@ -25,163 +17,19 @@ import json
 import multiprocessing
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
-from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor
-from datetime import date
 from pathlib import Path
 
-import jinja2
-
-from . import ROOT, history
-from .feeds import public_url
-from .model import ROLE_NAMES, ROLE_ORDER, STATES, Agency, Item, Model
-
-TEMPLATES = ROOT / "templates" / "brief"
-TEMPLATE = "brief.html.j2"
-CSS = "brief.css"
-PLAN = "数字山东发展规划（2018-2022年）重点任务分工"
-ACTION = "数字山东2020行动方案"
-ROLE_HEADINGS = {
-    "lead": ("牵头的措施", ACTION),
-    "support": ("配合的措施", ACTION),
-    "responsible": ("按职责分工负责的措施", ACTION),
-    "task": ("列为责任单位的重点任务", PLAN),
-}
-NEAREST = 3  # how many of the earliest deadlines the summary lists
-
-
-def last_changed(data_dir: Path | None = None) -> str:
-    """Date (YYYY-MM-DD) of the last commit touching the data folder in use, or "" without git
-    history (a copy of the tree without .git): the brief then shows the reviewed date only."""
-    from .site import data_dir_in_use
-
-    changed = history.last_changed(data_dir or data_dir_in_use())
-    return changed.isoformat() if changed else ""
-
-
-data_as_of = last_changed  # the name the artifacts cache key (site.py) and the downloads meta use
-
-
-def brief_url(site_url: str, aid: str) -> str:
-    """The brief's public address, or "" when the site's address is unset or the placeholder."""
-    base = public_url(site_url)
-    return f"{base}briefs/{aid}.html" if base else ""
-
-
-SHORT = 18  # characters of an item's text in the summary table
-
-
-def short_title(item: Item) -> str:
-    """The item's text up to its first comma or full stop, at most ``SHORT`` characters."""
-    text = "".join(item.text.split())
-    cut = min((i for i in (text.find(c) for c in "，。；：") if i > 0), default=len(text))
-    head = text[:cut]
-    return head if len(head) <= SHORT else head[:SHORT - 1] + "…"
-
-
-# ---------------------------------------------------------------------------
-# What a brief says
-
-
-def _where(item: Item) -> str:
-    if item.kind == "task":
-        return ""
-    where = item.section.label
-    if item.subsection:
-        where += " › " + item.subsection.label
-    return where
-
-
-def _co_units(model: Model, item: Item, aid: str) -> list[dict]:
-    """Every other unit of the item, grouped by role in the document's order."""
-    out = []
-    for role, ids in item.roles.items():
-        others = [model.agencies[u].short for u in ids if u != aid]
-        if item.kind == "task" and ids and ids[0] != aid and others:
-            others[0] += "（列第一位）"
-        if not others:
-            continue
-        note = "分别牵头" if role == "lead" and item.lead_each else ""
-        out.append({"role": ROLE_NAMES[role][0], "units": others, "more": role in item.open_roles, "note": note})
-    return out
-
-
-def _nearest(items: list[Item]) -> tuple[list[dict], int]:
-    """The earliest dated deadlines (up to ``NEAREST``), with the items due; and how many have no year."""
-    groups: OrderedDict[tuple, dict] = OrderedDict()
-    undated = 0
-    for item in sorted(items, key=lambda x: x.deadline_sort):
-        if item.deadline_year is None:
-            undated += 1
-            continue
-        # One group per (year, kind): "2018年完成" and "2018 年完成" are the same deadline as written twice.
-        g = groups.setdefault((item.deadline_year, item.deadline_kind), {"texts": [], "refs": []})
-        text = "".join(item.deadline_text.split())
-        if text not in g["texts"]:
-            g["texts"].append(text)
-        if item.title not in g["refs"]:
-            g["refs"].append(item.title)
-    return [{"deadline": " / ".join(g["texts"]), "refs": g["refs"]} for g in list(groups.values())[:NEAREST]], undated
-
-
-def brief_context(model: Model, aid: str, site_url: str = "") -> dict:
-    agency: Agency = model.agencies[aid]
-    roles = model.by_agency.get(aid, {})
-    groups, all_items = [], []
-    for role in ROLE_ORDER:
-        items = sorted(roles.get(role, []), key=lambda x: x.deadline_sort)
-        if not items:
-            continue
-        heading, document = ROLE_HEADINGS[role]
-        entries = [{"item": x, "deadline": x.deadline_text or "—", "where": _where(x),
-                    "first": role == "task" and x.roles["task"][0] == aid,
-                    "co_units": _co_units(model, x, aid), "short": short_title(x),
-                    "role": ROLE_NAMES[role][0]} for x in items]
-        groups.append({"role": role, "heading": heading, "document": f"《{document}》", "entries": entries})
-        all_items += items
-    counts_by_role = {role: len(roles.get(role, [])) for role in ROLE_ORDER}
-    counts = [{"document": "重点任务分工" if r == "task" else "2020行动方案", "label": ROLE_NAMES[r][0],
-               "n": counts_by_role[r]} for r in ROLE_ORDER]
-    first_listed = [x.title for x in sorted(roles.get("task", []), key=lambda x: x.number)
-                    if x.roles["task"][0] == aid]
-    nearest, ongoing = _nearest(all_items)
-    states = model.state_counts(all_items)  # an item in two roles of the unit counts twice, like the table
-    return {"agency": agency, "url": brief_url(site_url, aid), "groups": groups, "counts": counts,
-            "counts_by_role": counts_by_role, "total": sum(counts_by_role.values()),
-            "first_listed": first_listed, "nearest": nearest, "ongoing": ongoing,
-            "overview": [e for g in groups for e in g["entries"]],
-            "states": [(k, STATES[k][0], n) for k, n in states.items() if n]}
-
-
-def environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=False, lstrip_blocks=False)
-    env.globals["STATES"] = STATES
-    return env
-
-
-def _dates(model: Model, changed: str | None, printed: date | None) -> dict:
-    """The dates page 1 prints: the dataset's reviewed date (data), who reviewed it, the last
-    change (git; "" without history) and the print date."""
-    return {"as_of": model.as_of.isoformat(), "reviewed_by": model.reviewed_by,
-            "changed": last_changed() if changed is None else changed,
-            "printed": (printed or date.today()).isoformat()}
-
-
-def render_html(model: Model, aid: str, site_url: str = "", changed: str | None = None,
-                css_href: str = CSS, env: jinja2.Environment | None = None, printed: date | None = None) -> str:
-    """The standalone HTML of one unit's brief. ``changed``: the date the data last changed
-    ("" for none; default: from git)."""
-    b = brief_context(model, aid, site_url)
-    a = b["agency"]
-    title = f"{a.name}（{a.short}）· 数字山东任务简报" if a.short != a.name else f"{a.name} · 数字山东任务简报"
-    return (env or environment()).get_template(TEMPLATE).render(
-        briefs=[b], combined=False, title=title, css_href=css_href, url=b["url"], **_dates(model, changed, printed))
-
+from ..config import PDF_CACHE, TREE, Settings
+from ..data import history
+from ..data.check import load_checked
+from ..data.model import Model
+from ..views.briefs import CSS, contents_html, environment
 
 # ---------------------------------------------------------------------------
 # PDFs: content-addressed per brief, rendered in worker processes, joined into all.pdf
@@ -190,12 +38,16 @@ _FONT_CONFIG = None
 FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 
 
+def quiet_interrupt() -> None:
+    """In a worker process: on Ctrl-C (the terminal sends it to every process of ``make serve``), end
+    at once and silently; the serving process reports the interruption."""
+    signal.signal(signal.SIGINT, lambda *_: os._exit(130))
+
+
 def _init_worker() -> None:
     """One font configuration per process, reused for every PDF the process renders; Ctrl-C ends it silently."""
     global _FONT_CONFIG
     from weasyprint.text.fonts import FontConfiguration
-
-    from .prebuild import quiet_interrupt
 
     quiet_interrupt()
     _FONT_CONFIG = FontConfiguration()
@@ -282,16 +134,6 @@ def prune_pdf_cache(cache_dir: Path, max_age_s: float = 7 * 24 * 3600) -> None:
     for f in [*Path(cache_dir).glob("*.pdf"), *Path(cache_dir).glob("*.otf")]:
         if now - f.stat().st_mtime > max_age_s:
             f.unlink(missing_ok=True)
-
-
-def _contents_html(model: Model, site_url: str, changed: str, start_pages: dict[str, int], env: jinja2.Environment) -> str:
-    """The contents page(s) of all.pdf alone: every unit with the page of the file its brief starts on.
-    ``changed``: the date the data last changed (git), as on the briefs."""
-    briefs = [{**brief_context(model, aid, site_url), "start_page": start_pages[aid]} for aid in model.agencies]
-    url = brief_url(site_url, "all").removesuffix(".html") + ".pdf" if public_url(site_url) else ""
-    return env.get_template(TEMPLATE).render(
-        briefs=briefs, combined=True, contents_only=True, title="数字山东 · 各单位任务简报", css_href=CSS, url=url,
-        **_dates(model, changed, None))
 
 
 # Parsed PDFs of the cache, kept for the life of the process (make serve rebuilds in one process): the
@@ -424,8 +266,9 @@ def _installed_faces() -> dict[str, tuple[str, int]]:
     try:
         out = subprocess.run(["fc-list", "--format", "%{file}|%{index}|%{family[0]}|%{style[0]}\\n"],
                              capture_output=True, text=True, timeout=60, check=True).stdout
-    except (OSError, subprocess.SubprocessError):
-        return {}
+    except (OSError, subprocess.SubprocessError) as exc:
+        # Without it every brief keeps its own font subsets and all.pdf grows ~25×: stop instead.
+        raise RuntimeError(f"fc-list (fontconfig) failed, so all.pdf cannot share its fonts: {exc}") from None
     faces = {}
     for line in out.splitlines():
         parts = line.split("|")
@@ -501,60 +344,28 @@ def _share_fonts(writer, cache_dir: Path) -> int:
     return shared
 
 
-def output_names(model: Model, pdf: bool = True) -> list[str]:
-    """The files ``write_briefs`` writes into its folder, without writing them: the stylesheet, each
-    unit's HTML and, with PDFs, each unit's PDF and all.pdf (prebuild registers them in advance)."""
-    names = [CSS, *(f"{aid}.html" for aid in model.agencies)]
-    return names + [*(f"{aid}.pdf" for aid in model.agencies), "all.pdf"] if pdf else names
+def write_pdfs(model: Model, briefs_dir: Path, site_url: str = "", changed: str = "", jobs: int = 2,
+               cache_dir: Path | None = None) -> dict:
+    """Beside every ``<id>.html`` of ``briefs_dir`` (and its ``brief.css``), write ``<id>.pdf``, then ``all.pdf``.
 
+    With ``cache_dir``, a PDF whose key is there is reused and only the others are rendered (after a data
+    edit: the briefs whose text changed). ``all.pdf`` is the contents page(s) (cached the same way) followed
+    by the briefs' PDFs. ``changed``: the date the data last changed (git), printed on the contents page.
 
-def write_briefs(model: Model, out_dir: Path, site_url: str = "", jobs: int = 2, pdf: bool = True,
-                 cache_dir: Path | None = None) -> dict:
-    """Write ``<id>.html`` and ``<id>.pdf`` for every agency, ``brief.css`` and ``all.pdf`` into ``out_dir``
-    (with ``pdf=False``, only the HTML and the CSS: no PDF stage).
-
-    Each PDF is content-addressed: its key is a digest of its HTML, the stylesheet and the renderer
-    (``pdf_key``). With ``cache_dir``, a PDF whose key is there is reused, and only the others are
-    rendered (after a data edit: the briefs whose text changed). ``all.pdf`` is the contents page(s)
-    (themselves cached the same way) followed by the briefs' PDFs, joined with pypdf.
-
-    Returns ``{"files": [Path, …], "as_of": str, "jobs": int, "pages": {name: n},
-    "timings": {"html": s, "pdf": {name: s}, "pdf_sum": s, "pdf_wall": s, "total": s},
-    "rendered": [name, …], "reused": [name, …]}``;
-    ``name`` is an agency id, ``"contents"`` or ``"all"`` (its time is the joining); ``pdf`` holds the
-    PDFs rendered by this call, ``pdf_sum`` adds their times, ``pdf_wall`` is the elapsed time of the PDF stage.
+    Returns ``{"pages": {name: n}, "rendered": [name, …], "reused": [name, …], "jobs": int,
+    "timings": {"pdf": {name: s}, "pdf_sum": s, "pdf_wall": s}}``; ``name`` is an agency id,
+    ``"contents"`` or ``"all"`` (its time is the joining).
     """
-    t_start = time.perf_counter()
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    as_of = data_as_of()
-    env = environment()
-    files: list[Path] = []
-
-    css = out_dir / CSS
-    shutil.copyfile(TEMPLATES / CSS, css)
-    files.append(css)
-    htmls: dict[str, str] = {}
-    for aid in model.agencies:
-        html = out_dir / f"{aid}.html"
-        htmls[aid] = render_html(model, aid, site_url, as_of, env=env)
-        html.write_text(htmls[aid], encoding="utf-8")
-        files.append(html)
-    t_html = time.perf_counter() - t_start
-    result = {"files": files, "as_of": as_of, "jobs": jobs, "pages": {}, "rendered": [], "reused": [],
-              "timings": {"html": round(t_html, 3), "pdf": {}, "pdf_sum": 0.0, "pdf_wall": 0.0}}
-    if not pdf:
-        result["timings"]["total"] = round(time.perf_counter() - t_start, 3)
-        return result
-
     t0 = time.perf_counter()
-    store = Path(cache_dir) if cache_dir else Path(tempfile.mkdtemp(prefix="briefs-pdf-", dir=out_dir))
+    briefs_dir = Path(briefs_dir)
+    store = Path(cache_dir) if cache_dir else Path(tempfile.mkdtemp(prefix="briefs-pdf-", dir=briefs_dir))
     store.mkdir(parents=True, exist_ok=True)
-    css_bytes = (TEMPLATES / CSS).read_bytes()
+    css_bytes = (briefs_dir / CSS).read_bytes()
     renderer = renderer_fingerprint()
-    base_url = str(out_dir / "x.html")  # the stylesheet beside the briefs
+    base_url = str(briefs_dir / "x.html")  # the stylesheet beside the briefs
     pages: dict[str, int] = {}
     timings: dict[str, float] = {}
+    result: dict = {"jobs": jobs, "pages": pages, "rendered": [], "reused": []}
 
     def ensure(named: dict[str, str]) -> dict[str, Path]:
         """Make sure every (name -> HTML) has its PDF in the store; render the missing ones."""
@@ -577,59 +388,55 @@ def write_briefs(model: Model, out_dir: Path, site_url: str = "", jobs: int = 2,
                 pages[name] = len(_reader(path).pages)  # parsed once per process, reused by the join
         return paths
 
-    unit_pdfs = ensure(htmls)
-    for aid, cached in unit_pdfs.items():
-        _place(cached, out_dir / f"{aid}.pdf")
-        files.append(out_dir / f"{aid}.pdf")
-
-    # The contents: each unit's first page in all.pdf depends on how many pages the contents itself has.
-    contents_pages = 1
-    for _ in range(4):
-        start, starts = contents_pages + 1, {}
-        for aid in model.agencies:
-            starts[aid] = start
-            start += pages[aid]
-        contents = ensure({"contents": _contents_html(model, site_url, as_of, starts, env)})["contents"]
-        if pages["contents"] == contents_pages:
-            break
-        contents_pages = pages.pop("contents")
-        result["reused"] = [r for r in result["reused"] if r != "contents"]
-    t_join = time.perf_counter()
-    parts = [(aid, model.agencies[aid].name, unit_pdfs[aid]) for aid in model.agencies]
-    pages["all"] = _join(contents, parts, out_dir / "all.pdf", pages["contents"], font_cache=store)
-    timings["all"] = round(time.perf_counter() - t_join, 3)
-    files.append(out_dir / "all.pdf")
-    if not cache_dir:
-        shutil.rmtree(store, ignore_errors=True)
-    else:
+    try:
+        htmls = {aid: (briefs_dir / f"{aid}.html").read_text(encoding="utf-8") for aid in model.agencies}
+        unit_pdfs = ensure(htmls)
+        for aid, cached in unit_pdfs.items():
+            _place(cached, briefs_dir / f"{aid}.pdf")
+        # The contents: each unit's first page in all.pdf depends on how many pages the contents itself has.
+        contents_pages = 1
+        env = environment()
+        for _ in range(4):
+            start, starts = contents_pages + 1, {}
+            for aid in model.agencies:
+                starts[aid] = start
+                start += pages[aid]
+            contents = ensure({"contents": contents_html(model, site_url, changed, starts, env)})["contents"]
+            if pages["contents"] == contents_pages:
+                break
+            contents_pages = pages.pop("contents")
+            result["reused"] = [r for r in result["reused"] if r != "contents"]
+        t_join = time.perf_counter()
+        parts = [(aid, model.agencies[aid].name, unit_pdfs[aid]) for aid in model.agencies]
+        pages["all"] = _join(contents, parts, briefs_dir / "all.pdf", pages["contents"], font_cache=store)
+        timings["all"] = round(time.perf_counter() - t_join, 3)
+    finally:
+        if not cache_dir:
+            shutil.rmtree(store, ignore_errors=True)
+    if cache_dir:
         prune_pdf_cache(store)
-
-    result["pages"] = pages
-    result["timings"].update(pdf=timings, pdf_sum=round(sum(timings.values()), 3),
-                             pdf_wall=round(time.perf_counter() - t0, 3), total=round(time.perf_counter() - t_start, 3))
+    result["timings"] = {"pdf": timings, "pdf_sum": round(sum(timings.values()), 3),
+                         "pdf_wall": round(time.perf_counter() - t0, 3)}
     return result
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .check import load_checked
-
-    p = argparse.ArgumentParser(prog="python -m shandong.briefs", description=__doc__.splitlines()[0])
-    p.add_argument("out_dir", type=Path)
-    p.add_argument("--site-url", default="")
+    p = argparse.ArgumentParser(prog="python -m shandong.outputs.pdf", description=__doc__.splitlines()[0])
+    p.add_argument("tree", type=Path, nargs="?", default=TREE, help="the docs tree the generate step wrote (build/docs)")
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--json", action="store_true", help="print the whole result as JSON")
     args = p.parse_args(argv)
-    result = write_briefs(load_checked(), args.out_dir, args.site_url, args.jobs)
+    settings = Settings.from_env()
+    model = load_checked(settings.data_dir)
+    changed = history.last_changed(settings.data_dir)
+    result = write_pdfs(model, args.tree / "briefs", settings.site_url, changed.isoformat() if changed else "", args.jobs,
+                        cache_dir=PDF_CACHE)
     if args.json:
-        print(json.dumps({**result, "files": [str(f) for f in result["files"]]}, ensure_ascii=False, indent=1))
+        print(json.dumps(result, ensure_ascii=False, indent=1))
         return 0
     t = result["timings"]
-    per = {k: v for k, v in t["pdf"].items() if k != "all"}
-    print(f"{len(result['files'])} files in {args.out_dir} (data as of {result['as_of']}, {args.jobs} jobs)")
-    print(f"html {t['html']:.2f}s; {len(per)} unit PDFs: mean {sum(per.values()) / len(per):.2f}s, "
-          f"max {max(per.values()):.2f}s ({max(per, key=per.get)}), sum {sum(per.values()):.2f}s; "
-          f"all.pdf {t['pdf']['all']:.2f}s ({result['pages']['all']} pages); "
-          f"PDF stage {t['pdf_wall']:.2f}s wall; total {t['total']:.2f}s")
+    print(f"briefs: {len(result['rendered'])} PDFs rendered, {len(result['reused'])} reused, "
+          f"all.pdf {result['pages']['all']} pages; {t['pdf_wall']:.1f} s")
     return 0
 
 

@@ -12,12 +12,11 @@ placeholder), else relative to the feed's own address (Atom resolves them agains
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
-from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
-from . import history
-from .model import STATUSES, Item, Model
+from ..config import public_url
+from ..data import history
+from ..data.model import STATUSES, Item, Model
 
 if TYPE_CHECKING:
     from feedgen.feed import FeedGenerator
@@ -27,7 +26,6 @@ TAG = "tag:digital-shandong,2026"  # entry and feed ids (RFC 4151): fixed, so th
 TITLE = "数字山东 · 任务与责任"
 EMPTY_SITEMAP = ('<?xml version="1.0" encoding="UTF-8"?>\n'
                  '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n')
-PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net")  # mkdocs.yml's default site_url
 MAX_ITEMS_NAMED = 8  # a commit that changed more items names the first few and the count
 
 
@@ -40,15 +38,6 @@ def paths(model: Model) -> list[str]:
     sitemap.xml per feed folder (see the end of ``feeds``)."""
     atom = [SITE_FEED, *(agency_feed(aid) for aid in model.agencies)]
     return atom + [f"{folder}/sitemap.xml" for folder in sorted({p.rsplit("/", 1)[0] for p in atom})]
-
-
-def public_url(site_url: str | None) -> str:
-    """The site's public address with a final slash, or "" when unset or the placeholder of mkdocs.yml."""
-    url = (site_url or "").strip()
-    host = urlsplit(url).hostname or ""
-    if not url or host in PLACEHOLDER_HOSTS or host.endswith(tuple("." + h for h in PLACEHOLDER_HOSTS)):
-        return ""
-    return url if url.endswith("/") else url + "/"
 
 
 def _href(base: str, path: str, feed_path: str) -> str:
@@ -110,7 +99,7 @@ def _change_entry(fg: FeedGenerator, change: history.Change, model: Model, base:
 
 def _feed(model: Model, path: str, title: str, subtitle: str, page: str, base: str, reports, changes,
           items_of) -> str:
-    from feedgen.feed import FeedGenerator  # imported by the build's worker only (prebuild)
+    from feedgen.feed import FeedGenerator
 
     fg = FeedGenerator()
     tag = TAG
@@ -134,13 +123,10 @@ def _feed(model: Model, path: str, title: str, subtitle: str, page: str, base: s
     return fg.atom_str(pretty=True).decode("utf-8")
 
 
-def feeds(model: Model, site_url: str = "", data_dir: Path | None = None) -> dict[str, str]:
+def feeds(model: Model, site_url: str = "", changes: list[history.Change] = ()) -> dict[str, str]:
     """Every feed: path in the site -> Atom XML (and an empty sitemap.xml per feed folder, see the
-    end). Without git history, reports only."""
-    from .site import data_dir_in_use
-
+    end). ``changes``: the data's git history (``history.changes``), none without it: reports only."""
     base = public_url(site_url)
-    changes = history.changes(data_dir or data_dir_in_use())
     by_key = {x.key: x for x in model.items}
 
     def items_of(change: history.Change) -> list[Item]:

@@ -11,7 +11,7 @@ from html import escape
 
 from markupsafe import Markup
 
-from .model import KIND_NAMES, ROLE_NAMES, STATES, Item, Model
+from ..data.model import KIND_NAMES, ROLE_NAMES, STATES, Item, Model
 
 DUE = {"passed": "期限已过", "upcoming": "期限未到或持续推进"}
 REPORTED = {"reported": "已报告进展", "unreported": "未报告进展"}

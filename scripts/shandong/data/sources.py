@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import ROOT
+from ..config import DATA
 from .model import CN_NUMERALS
 
-SOURCES = ROOT / "data" / "sources"
+SOURCES = DATA / "sources"
 TASK_DIVISION = SOURCES / "数字山东发展规划（2018-2022年）重点任务分工.txt"
 ACTION_PLAN = SOURCES / "数字山东2020行动方案.txt"
 

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import yaml
 
-from .check import DATA, FILES
+from ..config import DATA, FILES
 
 MEASURE_STEP = 100  # measure number offset per copy (real numbers are < 100)
 
@@ -131,7 +131,7 @@ def _plain(x):
 
 def write(k: int, out_dir: Path, data_dir: Path = DATA) -> dict[str, int]:
     """Write the data multiplied by ``k`` into ``out_dir`` (schemas copied). Returns counts."""
-    from .check import check, report
+    from ..data.check import check, report
 
     docs, problems = check(data_dir)
     if problems:

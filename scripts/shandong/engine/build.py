@@ -1,0 +1,200 @@
+"""Build the site, or serve it while editing: generate the docs tree, then let the engine build it.
+
+    python -m shandong.engine.build [DEST]          (make site: DEST is site/)
+    python -m shandong.engine.build --serve [--dev-addr HOST:PORT]     (make serve)
+
+``make site``: the data is checked and the tree written (``outputs.generate``), the briefs' PDFs made
+(``outputs.pdf``), then the engine builds the tree strictly into a temporary folder beside DEST, which
+replaces DEST only when the build succeeded: a failed build never leaves a half-built site.
+
+``make serve``: the tree is generated, the engine serves it (and rebuilds whenever a file of the tree
+changes); this process watches ``data/``, ``templates/`` and ``docs/`` and generates the tree again
+after each save, writing only the files whose content changed. With PDFs on (``BRIEFS=1``), the PDF
+step follows each generation in the background: the page reloads first, the changed brief's PDF a
+moment later. A save that breaks the data prints every problem and keeps the last good site.
+
+The engine is a setting: ``$SHANDONG_ENGINE`` (``make … ENGINE=…``), ``mkdocs`` by default, or
+``properdocs`` (a maintained fork of MkDocs 1.x that reads the same configuration).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from ..config import DOCS, ROOT, TEMPLATES, TREE, Settings
+from ..data.check import DataError
+from ..outputs.generate import config_path, generate
+
+ENGINES = ("mkdocs", "properdocs")
+SERVE_POLL_S = 0.1  # make serve: how often data/, templates/ and docs/ are looked at
+
+
+class BuildError(RuntimeError):
+    """The engine failed; the message holds its output."""
+
+
+def engine(name: str | None = None) -> str:
+    """The engine's name: ``name``, else $SHANDONG_ENGINE, else ``mkdocs``."""
+    name = name or os.environ.get("SHANDONG_ENGINE") or "mkdocs"
+    if name not in ENGINES:
+        raise ValueError(f"unknown engine {name!r} (expected one of {', '.join(ENGINES)}; set ENGINE=… or SHANDONG_ENGINE=…)")
+    return name
+
+
+def engine_command(*args: str, name: str | None = None) -> list[str]:
+    """The command that runs the engine with ``args`` (e.g. ``build --strict``) in this Python."""
+    return [sys.executable, "-m", engine(name), *args]
+
+
+def engine_env(extra: dict | None = None) -> dict:
+    """The engine's environment: our package importable (mkdocs.yml names its Markdown extension)."""
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT / "scripts"), **(extra or {})}
+
+
+def engine_build(config: Path, dest: Path, engine_name: str | None = None, extra_env: dict | None = None,
+                 quiet: bool = False) -> float:
+    """The engine builds the tree of ``config`` into ``dest`` (atomically); returns seconds.
+    Raises ``BuildError`` with the engine's output on failure."""
+    dest = Path(dest).resolve()
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}-", dir=dest.parent))
+    start = time.perf_counter()
+    proc = subprocess.run(engine_command("build", "--strict", "--clean", "-f", str(config), "-d", str(tmp), name=engine_name),
+                          cwd=ROOT, env=engine_env(extra_env), capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise BuildError(f"{proc.stdout}{proc.stderr}\nbuild failed: {dest} left as it was")
+    if not quiet:
+        sys.stderr.write(proc.stderr)
+    old = dest.with_name(f".{dest.name}-old")
+    shutil.rmtree(old, ignore_errors=True)
+    if dest.exists():
+        dest.rename(old)
+    tmp.rename(dest)
+    shutil.rmtree(old, ignore_errors=True)
+    return seconds
+
+
+def build(dest: Path, settings: Settings | None = None, tree: Path = TREE, engine_name: str | None = None,
+          extra_env: dict | None = None, quiet: bool = False) -> dict:
+    """Generate the tree, make the PDFs (``settings.pdf``), build the site into ``dest``. Returns timings
+    in seconds. Raises ``DataError`` (nothing written) or ``BuildError`` (``dest`` left as it was)."""
+    settings = settings or Settings.from_env()
+    t0 = time.perf_counter()
+    generated = generate(tree, settings)
+    t1 = time.perf_counter()
+    if settings.pdf:
+        from ..config import PDF_CACHE
+        from ..outputs.generate import BRIEFS, last_changed
+        from ..outputs.pdf import write_pdfs  # WeasyPrint: only when PDFs are made
+
+        write_pdfs(generated.model, Path(tree) / BRIEFS, settings.site_url, last_changed(settings), cache_dir=PDF_CACHE)
+    t2 = time.perf_counter()
+    engine_s = engine_build(config_path(tree), dest, engine_name, extra_env, quiet)
+    return {"generate": t1 - t0, "pdf": t2 - t1, "engine": engine_s}
+
+
+# ---------------------------------------------------------------------------
+# make serve
+
+
+def _snapshot(folders: list[Path]) -> dict[str, tuple[int, int]]:
+    """Every file under ``folders``: (mtime, size)."""
+    out = {}
+    for folder in folders:
+        for p in folder.rglob("*") if folder.is_dir() else [folder]:
+            if p.is_file():
+                st = p.stat()
+                out[str(p)] = (st.st_mtime_ns, st.st_size)
+    return out
+
+
+class Server:
+    """``make serve``: the engine's development server over the tree, the tree generated again on every save."""
+
+    def __init__(self, settings: Settings, dev_addr: str, engine_name: str | None = None, tree: Path = TREE):
+        self.settings, self.dev_addr, self.engine_name, self.tree = settings, dev_addr, engine_name, tree
+        self.watched = [Path(settings.data_dir), TEMPLATES, DOCS]
+        self.engine: subprocess.Popen | None = None
+        self.pdf: subprocess.Popen | None = None
+
+    def generate(self) -> bool:
+        """Generate the tree; on bad data print every problem and keep the last tree. True if it worked."""
+        try:
+            result = generate(self.tree, self.settings)
+        except DataError as exc:
+            print(f"the data has problems; the site shows the last good data until they are fixed:\n{exc}", flush=True)
+            return False
+        if result.written or result.removed:
+            print(f"generated in {result.seconds:.2f} s: {len(result.written)} files written, {len(result.removed)} removed",
+                  flush=True)
+        if self.settings.pdf:
+            self.start_pdfs()
+        return True
+
+    def start_pdfs(self) -> None:
+        """The PDF step in the background (a newer one replaces one still running: cached PDFs are kept)."""
+        if self.pdf is not None and self.pdf.poll() is None:
+            self.pdf.terminate()
+            self.pdf.wait()
+        self.pdf = subprocess.Popen([sys.executable, "-m", "shandong.outputs.pdf", str(self.tree)], cwd=ROOT,
+                                    env=engine_env(), start_new_session=True)
+
+    def run(self) -> int:
+        if not self.generate():
+            return 1
+        config = config_path(self.tree)
+        # The engine watches the tree and its configuration by itself; also mkdocs.yml and the theme overrides.
+        cmd = engine_command("serve", "--strict", "-f", str(config), "--dev-addr", self.dev_addr,
+                             "-w", str(ROOT / "mkdocs.yml"), "-w", str(ROOT / "overrides"), name=self.engine_name)
+        print(" ".join(cmd[2:]), file=sys.stderr, flush=True)
+        self.engine = subprocess.Popen(cmd, cwd=ROOT, env=engine_env(), start_new_session=True)
+        seen = _snapshot(self.watched)
+        try:
+            while self.engine.poll() is None:
+                time.sleep(SERVE_POLL_S)
+                now = _snapshot(self.watched)
+                if now != seen:
+                    seen = now
+                    self.generate()
+            return self.engine.returncode or 0
+        except KeyboardInterrupt:
+            return 0
+        finally:
+            for child in (self.engine, self.pdf):
+                if child is not None and child.poll() is None:
+                    os.killpg(child.pid, signal.SIGTERM)
+                    child.wait()
+
+
+def main(argv: list[str]) -> int:
+    settings = Settings.from_env()
+    if argv[:1] == ["--serve"]:
+        args = argv[1:]
+        dev_addr = args[args.index("--dev-addr") + 1] if "--dev-addr" in args else "127.0.0.1:8000"
+        return Server(settings, dev_addr).run()
+    dest = Path(argv[0] if argv else ROOT / "site")
+    try:
+        times = build(dest, settings, extra_env={"HTMLPROOFER": os.environ.get("HTMLPROOFER", "true")})
+    except DataError as exc:
+        print(exc)
+        return 1
+    except BuildError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    files = [p for p in dest.rglob("*") if p.is_file()]
+    size = sum(p.stat().st_size for p in files)
+    print(f"built {dest}/ in {sum(times.values()):.1f} s (generate {times['generate']:.1f} s, PDFs {times['pdf']:.1f} s, "
+          f"{engine()} {times['engine']:.1f} s): {len(files)} files, {size / 1e6:.1f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

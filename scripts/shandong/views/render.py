@@ -1,0 +1,102 @@
+"""Render pages from the model with the Jinja templates in ``templates/``. Engine-independent.
+
+Every string that comes from the data is escaped for HTML *and* for Markdown by the
+environment's ``finalize`` hook: ``<``, ``&``, quotes and the characters Markdown or
+Jinja could act on (`` * _ [ ] ( ) { } # | ` \\ ! ~ ``) become character references,
+which read the same in Markdown text, in tables and inside raw HTML. Only values the
+templates build themselves (``Markup``) pass through unchanged.
+"""
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from markupsafe import Markup
+
+from ..config import TEMPLATES, Repo
+from ..data.model import DEADLINE_KINDS, KIND_NAMES, ROLE_NAMES, STATES, STATUSES
+from . import charts, search, tables
+
+_MD_SPECIALS = {c: f"&#{ord(c)};" for c in "\\`*_[](){}#|!~<>&\"'$:"}
+_LINE_START = re.compile(r"^([+=?-]|\d+\.)")  # list markers, setext underlines, ??? (details) at a line start
+
+
+def esc(value) -> Markup:
+    """Escape text for HTML and Markdown at once (see module docstring)."""
+    if isinstance(value, Markup):
+        return value
+    text = str(value)
+    out = "".join(_MD_SPECIALS.get(c, c) for c in text)
+    out = _LINE_START.sub(lambda m: m[0][:-1] + f"&#{ord(m[0][-1])};", out)
+    return Markup(out.replace("\n", " ").replace("\r", " "))
+
+
+def _finalize(value):
+    if value is None:
+        return ""
+    return esc(value)
+
+
+@cache
+def _relative(target: str, start: str) -> str:
+    """``posixpath.relpath``, memoised: it calls os.getcwd() twice, and the pages hold a link per
+    co-unit of every item (the few page folders and the pages make a small, linear cache)."""
+    return posixpath.relpath(target, start)
+
+
+@pass_context
+def _link(ctx, target: str, label) -> Markup:
+    """A Markdown link from the current page to another page's source path."""
+    here = ctx.get("page_path", "index.md")
+    rel = _relative(target, posixpath.dirname(here) or ".")
+    return Markup(f"[{esc(label)}]({rel})")
+
+
+@cache
+def environment(templates: Path = TEMPLATES) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(templates)),
+        autoescape=False,  # finalize escapes every output; see esc()
+        finalize=_finalize,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["esc"] = esc
+    env.filters["link"] = _link
+    env.globals["source_links"] = source_links
+    env.globals.update(ROLE_NAMES=ROLE_NAMES, KIND_NAMES=KIND_NAMES, DEADLINE_KINDS=DEADLINE_KINDS,
+                       agency_keys=search.agency_keys, item_keys=search.item_keys,
+                       STATES=STATES, STATUSES=STATUSES, status_chart=charts.status_chart)
+    env.globals.update(tables.GLOBALS)  # row attributes and choices of the table filters
+    return env
+
+
+def source_links(repo: Repo | None, file: str, line: int) -> Markup:
+    """"Edit this" for a record: the file at its line (the host's file view highlights it) and
+    the host's editor for the file (which opens at the top: GitHub's editor cannot jump to a line)."""
+    if repo is None:
+        return Markup("")
+    e = html.escape
+    return Markup(
+        f'<p class="ds-edit" data-search-exclude>本页内容来自 <code>{e(file)}</code> 第 {line} 行：'
+        f'<a class="ds-edit-view" href="{e(repo.view(file, line))}">在代码仓库中查看这条记录</a> · '
+        f'<a class="ds-edit-edit" href="{e(repo.edit(file))}">编辑此记录</a>'
+        f'（编辑器从文件开头打开，请找到第 {line} 行；'
+        f'<a href="{e(repo.view("CONTRIBUTING.md"))}">修改方法</a>）</p>')
+
+
+def src_path(obj) -> str:
+    """The Markdown source path of an entity's page (agency, theme or item)."""
+    return obj.url.rstrip("/") + ".md"
+
+
+def render(template: str, **context) -> str:
+    return environment().get_template(template).render(src_path=src_path, **context)
+
+
