@@ -69,6 +69,26 @@ def resolve(site: Path, page_file: Path, href: str) -> tuple[Path | None, str]:
     return target, parts.fragment
 
 
+@functools.cache
+def data_model(data_dir: Path | None = None):
+    """The checked model of ``data_dir`` (default data/), once per test run: test modules load no data when imported."""
+    from shandong.config import DATA
+    from shandong.data.check import load_checked
+
+    return load_checked(Path(data_dir or DATA))
+
+
+@functools.cache
+def data_docs(data_dir: Path | None = None):
+    """The checked documents of ``data_dir`` (default data/), once per test run."""
+    from shandong.config import DATA
+    from shandong.data.check import check
+
+    docs, problems = check(Path(data_dir or DATA))
+    assert not problems, problems
+    return docs
+
+
 _built: dict[str, Path] = {}
 # The repository the test builds link to ("edit this record"): a fixed one, whatever the checkout's remote.
 TEST_REPO = "https://github.com/digital-shandong/plan-site"

@@ -1,4 +1,4 @@
-"""How the brief PDFs are rendered (briefs.write_briefs, site.artifacts): content-addressed per brief,
+"""How the brief PDFs are rendered (outputs.pdf): content-addressed per brief,
 so that after one data edit only the briefs whose text changed are rendered again, and all.pdf is
 joined from the cached PDFs with one copy of each font. Uses a model cut down to a few units."""
 from __future__ import annotations
@@ -11,8 +11,8 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import StreamObject
 
-from shandong import site
-from shandong.briefs import pdf_key, write_briefs
+from shandong.outputs import pdf
+from shandong.outputs.pdf import pdf_key, write_briefs
 
 UNITS = ("big-data-bureau", "general-office", "jinan", "zaozhuang")
 
@@ -67,15 +67,23 @@ def test_pdf_key_depends_on_html_css_and_renderer():
     assert pdf_key("<p>a</p>", b"p{}", "r1") == base
 
 
-def test_artifacts_key_includes_the_runtime_lock(tmp_path, monkeypatch):
-    """Upgrading WeasyPrint or openpyxl (a new lock) must not reuse briefs and downloads made by the old ones."""
-    lock = tmp_path / "runtime.txt"
-    lock.write_text("weasyprint==70.0\n", encoding="utf-8")
-    monkeypatch.setattr(site, "LOCK", lock)
-    before = site.artifacts_key("https://x.test/")
-    assert site.artifacts_key("https://x.test/") == before
-    lock.write_text("weasyprint==71.0\n", encoding="utf-8")
-    assert site.artifacts_key("https://x.test/") != before
+def test_renderer_fingerprint_names_weasyprint_and_the_fonts(monkeypatch):
+    """Upgrading WeasyPrint (a new lock) or the fonts must not reuse the PDFs made before: both are in every key."""
+    import weasyprint
+
+    before = pdf.renderer_fingerprint()
+    monkeypatch.setattr(weasyprint, "__version__", weasyprint.__version__ + ".1")
+    assert pdf.renderer_fingerprint() != before
+
+
+def test_fontconfig_failing_stops_the_join(monkeypatch):
+    """Without fc-list every brief would keep its own font subsets (all.pdf ~25× larger): an error, not a silent fallback."""
+    def broken(*args, **kwargs):
+        raise FileNotFoundError("fc-list")
+
+    monkeypatch.setattr(pdf.subprocess, "run", broken)
+    with pytest.raises(RuntimeError, match="fc-list"):
+        pdf._installed_faces()
 
 
 @pytest.mark.slow

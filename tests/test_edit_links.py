@@ -1,27 +1,26 @@
 """'Edit this' links: every task, measure and agency page links to its record in the repository,
-at the line the loader recorded, and the hand-written pages get Material's edit button."""
+at the line the loader recorded. The hand-written pages have no edit button: their source is a template
+of macros, not what a reader sees (CONTRIBUTING.md says where to change them)."""
 from __future__ import annotations
 
-import os
+import functools
 import re
-from pathlib import Path
 
 import pytest
-import yaml
 
-from shandong import ROOT, render
-from shandong.data.check import DATA, check
-from shandong.data.model import build_model
-from sitetools import page, soup
+from shandong import ROOT
+from shandong.config import Repo, Settings
+from shandong.views.pages import PageContext, pages
+from sitetools import TEST_REPO, data_docs, data_model, page, soup
 
-DOCS, _ = check(DATA)
-MODEL = build_model(DOCS)
-REPO = render.Repo("https://git.example/owner/site", "trunk")
+REPO = Repo("https://git.example/owner/site", "trunk")
 VIEW = re.compile(r"^https://git\.example/owner/site/blob/trunk/(?P<file>data/[\w/.-]+\.yaml)#L(?P<line>\d+)$")
 
 
+@functools.cache
 def expected_records() -> list[tuple[str, str, int, str]]:
     """(page source path, file, line, the text that starts the record there) from the loader's positions."""
+    DOCS = data_docs()
     out = []
     for i, rec in enumerate(DOCS["tasks"].data["tasks"]):
         out.append((f"tasks/{rec['number']}.md", "data/plan/tasks.yaml", DOCS["tasks"].where(("tasks", i))[0], f"- number: {rec['number']}"))
@@ -32,35 +31,37 @@ def expected_records() -> list[tuple[str, str, int, str]]:
     return out
 
 
-RECORDS = expected_records()
-
-
 def test_every_record_page_links_to_its_file_and_line():
-    pages = render.pages(MODEL, REPO)
-    assert len(RECORDS) == len(MODEL.tasks) + len(MODEL.measures) + len(MODEL.agencies)
-    for path, file, line, _start in RECORDS:
-        views = [m.groupdict() for m in map(VIEW.match, re.findall(r'href="([^"]+)"', pages[path])) if m]
+    MODEL = data_model()
+    made = pages(MODEL, PageContext(repo=REPO))
+    assert len(expected_records()) == len(MODEL.tasks) + len(MODEL.measures) + len(MODEL.agencies)
+    for path, file, line, _start in expected_records():
+        views = [m.groupdict() for m in map(VIEW.match, re.findall(r'href="([^"]+)"', made[path])) if m]
         assert views == [{"file": file, "line": str(line)}], path
-        assert f'href="https://git.example/owner/site/edit/trunk/{file}"' in pages[path], path
-        assert f"第 {line} 行" in pages[path]
+        assert f'href="https://git.example/owner/site/edit/trunk/{file}"' in made[path], path
+        assert f"第 {line} 行" in made[path]
 
 
 def test_the_linked_line_is_where_the_record_starts_in_the_file():
     """Independent of the loader: the line holds the record's first field, as an editor sees it."""
-    for _path, file, line, start in RECORDS:
+    for _path, file, line, start in expected_records():
         text = (ROOT / file).read_text(encoding="utf-8").splitlines()
         assert text[line - 1].strip() == start, (file, line)
 
 
 def test_without_a_repository_there_are_no_edit_links():
-    pages = render.pages(MODEL)
-    assert not any("ds-edit" in text for text in pages.values())
+    made = pages(data_model(), PageContext(repo=None))
+    assert not any("ds-edit" in text for text in made.values())
 
 
-def test_repository_comes_from_mkdocs_yml_and_the_environment():
+def test_repository_comes_from_the_environment(monkeypatch):
+    monkeypatch.setattr("shandong.config._origin", lambda: "")
+    assert Settings.from_env({"REPO_URL": "https://github.com/o/r", "REPO_BRANCH": "trunk"}).repo == Repo("https://github.com/o/r", "trunk")
+    assert Settings.from_env({"REPO_URL": "https://github.com/o/r"}).repo == Repo("https://github.com/o/r", "main")
+    assert Settings.from_env({}).repo is None  # no address invented: no edit links
+    monkeypatch.setattr("shandong.config._origin", lambda: "https://github.com/fork/site")
+    assert Settings.from_env({}).repo == Repo("https://github.com/fork/site", "main")
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    assert re.search(r"^  repository: !ENV \[REPO_URL, \"https://[^\"]+\"\]$", text, re.M)
-    assert re.search(r"^  branch: !ENV \[REPO_BRANCH, main\]$", text, re.M)
     assert not re.search(r"^repo_url:", text, re.M), "repo_url makes Material call api.github.com from readers' browsers"
 
 
@@ -68,24 +69,14 @@ def test_repository_comes_from_mkdocs_yml_and_the_environment():
 # In the built site (a sample of pages; the same links, through MkDocs)
 
 
-def built_repo() -> render.Repo:
-    """The repository the test build used: REPO_URL / REPO_BRANCH, else mkdocs.yml's defaults."""
-    class Env(yaml.SafeLoader):
-        pass
-
-    Env.add_constructor("!ENV", lambda loader, node: os.environ.get(loader.construct_sequence(node)[0]) or loader.construct_sequence(node)[1])
-    Env.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-    extra = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Env)["extra"]
-    return render.Repo(extra["repository"], extra["branch"])
-
-
 @pytest.mark.build
 def test_built_pages_link_to_their_records():
     from sitetools import built_site
 
+    MODEL = data_model()
     site = built_site()
-    repo = built_repo()
-    by_path = {path: (file, line) for path, file, line, _start in RECORDS}
+    repo = Repo(TEST_REPO)
+    by_path = {path: (file, line) for path, file, line, _start in expected_records()}
     sample = ["tasks/1.md", "tasks/13.md", f"tasks/{MODEL.tasks[-1].number}.md", "measures/m1-1-1.md",
               f"measures/{MODEL.measures[-1].id}.md", "agencies/big-data-bureau.md", f"agencies/{list(MODEL.agencies)[-1]}.md"]
     for path in sample:
@@ -95,15 +86,14 @@ def test_built_pages_link_to_their_records():
         [edit] = doc.select("p.ds-edit a.ds-edit-edit")
         assert view["href"] == repo.view(file, line), path
         assert edit["href"] == repo.edit(file), path
-        assert not doc.select("a.md-content__button[href*='/edit/']"), "no Material edit button for a generated page"
 
 
 @pytest.mark.build
-def test_hand_written_pages_have_materials_edit_button():
+def test_no_page_has_materials_edit_button():
+    """Material's pencil would open docs/*.md, a template of macros ({{ partial(...) }}), or a generated file."""
     from sitetools import built_site
 
     site = built_site()
-    repo = built_repo()
-    for url, src in [("", "index.md"), ("about/", "about.md")]:
-        [button] = soup(Path(site / url / "index.html")).select("a.md-content__button[href]")
-        assert button["href"] == repo.edit(f"docs/{src}")
+    for html in sorted(site.rglob("*.html")):
+        if html.parts[-2] != "briefs":
+            assert not soup(html).select("a.md-content__button[rel=edit], a[title='编辑此页']"), html

@@ -14,21 +14,12 @@ import pytest
 import yaml
 from referencing import Registry, Resource
 
-from shandong.data.check import FILES, check
-from shandong.outputs.downloads import (
-    FIXED_DATE,
-    JSON_NAME,
-    JSON_SCHEMA_NAME,
-    LIST_SEP,
-    NAME_SEP,
-    XLSX_NAME,
-    csv_bytes,
-    display_width,
-    tables,
-    write_downloads,
-    xlsx_bytes,
-)
+from shandong.config import DATA, FILES
+from shandong.data.check import check
 from shandong.data.model import STATUSES, build_model
+from shandong.outputs.downloads import JSON_NAME, JSON_SCHEMA_NAME, LIST_SEP, NAME_SEP, XLSX_NAME, write_downloads
+from shandong.outputs.downloads.tables import csv_bytes, tables
+from shandong.outputs.downloads.xlsx import FIXED_DATE, display_width, xlsx_bytes
 
 HOSTILE = "<script>alert(1)</script>&\"'甲局"
 HOSTILE_THEME = "主题<i>&\"'"
@@ -144,22 +135,29 @@ def test_metadata_describes_every_file(any_written):
                 assert f["zh"], (m["path"], f)
 
 
-def test_json_is_the_yaml(real, written):
-    docs, model = real
+class _TextDates(yaml.SafeLoader):
+    """PyYAML's safe loader, but dates stay text (the data writes them as YYYY-MM-DD strings, as the JSON does)."""
+
+
+_TextDates.yaml_implicit_resolvers = {k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+                                      for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+def test_json_is_the_yaml(written):
+    """digital-shandong.json holds the YAML files' values, compared with PyYAML's own reading of the files
+    (not with the checker's loader that the export itself uses)."""
     out, _ = written
     data = json.loads((out / JSON_NAME).read_text(encoding="utf-8"))
-    a, th, t, m = (docs[k].data for k in ("agencies", "themes", "tasks", "measures"))
+    raw = {kind: yaml.load((DATA / rel).read_text(encoding="utf-8"), Loader=_TextDates) for kind, (rel, _) in FILES.items()}
+    a, th, t, m, p, s = (raw[k] for k in ("agencies", "themes", "tasks", "measures", "progress", "sources"))
     assert data["agencies"] == a["agencies"] and data["compound_names"] == a["compound_names"]
     assert data["themes"] == th["themes"]
     assert data["tasks"] == t["tasks"] and data["documents"]["plan"] == t["document"]
     assert data["measures"] == m["measures"] and data["sections"] == m["sections"]
     assert data["documents"]["action"] == m["document"] and data["preamble"] == m["preamble"]
-    # against the model too: counts, ids, texts, section numbers
-    assert [r["number"] for r in data["tasks"]] == [x.number for x in model.tasks]
-    assert [r["text"] for r in data["tasks"]] == [x.text for x in model.tasks]
-    assert [(r["id"], r["text"], r["section"], r.get("subsection")) for r in data["measures"]] == [
-        (x.id, x.text, x.section.number, x.subsection.number if x.subsection else None) for x in model.measures]
-    assert [r["id"] for r in data["agencies"]] == list(model.agencies)
+    assert data["reviewed"] == p["reviewed"] and data["reports"] == p["reports"] and data["sources"] == s["sources"]
+    assert set(data) == {"$schema", "documents", "preamble", "themes", "agencies", "compound_names", "tasks", "sections",
+                         "measures", "reviewed", "reports", "sources"}
 
 
 def _validator(schema_dir: Path, name: str):
@@ -401,7 +399,7 @@ def test_tables_come_from_the_model_alone(tmp_path, monkeypatch):
         doc.data = None
     def refuse(*a, **k):
         raise AssertionError("the exports read the YAML files again")
-    for mod, name in [(shandong.load, "load_yaml"), (shandong.check, "check"), (shandong.check, "load_yaml")]:
+    for mod, name in [(shandong.data.load, "load_yaml"), (shandong.data.check, "check"), (shandong.data.check, "load_yaml")]:
         monkeypatch.setattr(mod, name, refuse, raising=False)
     monkeypatch.setenv("SHANDONG_DATA", str(tmp_path / "nowhere"))
     got = tables(model)
@@ -529,7 +527,7 @@ def _downloads_page(model, meta, last_changed: str) -> str:
 
     from shandong.views.render import render
 
-    md = render("partials/downloads.md.j2", page_path="data.md", m=model, files=meta, as_of=last_changed)
+    md = render("partials/downloads.md.j2", page_path="data.md", m=model, files=meta, last_changed=last_changed)
     html = markdown.markdown(md, extensions=["tables", "attr_list"])
     from html.parser import HTMLParser
 
@@ -549,17 +547,17 @@ def _downloads_page(model, meta, last_changed: str) -> str:
 def test_downloads_page_real_data(real, written):
     docs, model = real
     date = docs["progress"].data["reviewed"]["date"]
-    for last_changed in ("unknown", "2026-11-20"):  # no git history / a checkout
+    for last_changed in ("", "2026-11-20"):  # no git history / a checkout
         text = _downloads_page(model, written[1], last_changed)
         assert f"数据截至 {date}" in text and "unknown" not in text
-        assert ("最后修改于 2026-11-20" in text) == (last_changed != "unknown")
+        assert ("最后修改于 2026-11-20" in text) == bool(last_changed)
         assert "本站尚未收录任何进展报告" in text
 
 
 def test_downloads_page_with_reports(progress, progress_written):
     docs, model = progress
     p = docs["progress"].data
-    text = _downloads_page(model, progress_written[1], "unknown")
+    text = _downloads_page(model, progress_written[1], "")
     assert f"数据截至 {p['reviewed']['date']}" in text and "本站尚未收录" not in text
     assert f"共 {len(p['reports'])} 份，涉及 {len({r['item'] for r in p['reports']})} 个任务或措施" in text
 

@@ -1,4 +1,4 @@
-"""Atom feeds (scripts/shandong/feeds.py) and the git history behind them (history.py).
+"""Atom feeds (shandong.views.feeds) and the git history behind them (shandong.data.history).
 
 Feeds are parsed with xml.etree; expected entries come from the fixture YAML
 (tests/progress_expect.py) and from git itself."""
@@ -13,12 +13,11 @@ from pathlib import Path
 import pytest
 
 from progress_expect import ALL_STATES, FIXTURE, ROOT, ZH, dataset
-from shandong import feeds, history
-from shandong.site import get_model
+from shandong.data import history
+from shandong.views import feeds
+from sitetools import data_model
 
 A = "{http://www.w3.org/2005/Atom}"
-D = dataset()
-MODEL = get_model(FIXTURE)
 
 
 def entries(xml: str) -> list[dict]:
@@ -36,7 +35,7 @@ def entries(xml: str) -> list[dict]:
 
 
 def expected_reports(keys) -> set[tuple[str, str, str]]:
-    return {(k, str(r["as_of"]), r["status"]) for k in keys for r in D.items[k].reports}
+    return {(k, str(r["as_of"]), r["status"]) for k in keys for r in dataset().items[k].reports}
 
 
 def got_reports(es) -> set[tuple[str, str, str]]:
@@ -56,32 +55,32 @@ def git(cwd: Path, *args: str) -> str:
 
 @pytest.fixture(scope="module")
 def fixture_feeds() -> dict[str, str]:
-    return feeds.feeds(MODEL, "https://digital-shandong.test/", data_dir=FIXTURE)
+    return feeds.feeds(data_model(FIXTURE), "https://digital-shandong.test/", history.changes(FIXTURE))
 
 
 def test_site_feed_has_every_report_with_its_status(fixture_feeds):
     es = entries(fixture_feeds[feeds.SITE_FEED])
-    assert got_reports(es) == expected_reports(D.items)
+    assert got_reports(es) == expected_reports(dataset().items)
     statuses = ALL_STATES[:5]  # the five status words of a report; the last two states have no report
     assert {e["term"] for e in es} == {*statuses, "data-change"} or {e["term"] for e in es} == set(statuses)
     for e in es:
         if e["term"] != "data-change":
             key = e["id"].rsplit(":", 2)[1]
             assert e["label"] == ZH[e["term"]] and ZH[e["term"]] in e["title"]
-            assert e["href"] == f"https://digital-shandong.test/{D.items[key].url}"
-            assert D.items[key].title in e["title"]
+            assert e["href"] == f"https://digital-shandong.test/{dataset().items[key].url}"
+            assert dataset().items[key].title in e["title"]
     dates = [e["updated"] for e in es]
     assert dates == sorted(dates, reverse=True)  # newest first
 
 
 def test_agency_feeds_hold_their_items_reports(fixture_feeds):
     atom = {p for p in fixture_feeds if p.endswith(".atom")}
-    assert atom == {feeds.SITE_FEED} | {f"feeds/agencies/{a}.atom" for a in D.agencies}
+    assert atom == {feeds.SITE_FEED} | {f"feeds/agencies/{a}.atom" for a in dataset().agencies}
     for p in set(fixture_feeds) - atom:  # Material fetches sitemap.xml beside each rel=alternate link
         assert p.endswith("/sitemap.xml") and ET.fromstring(fixture_feeds[p]).tag.endswith("urlset")
-    for aid in D.agencies:
+    for aid in dataset().agencies:
         es = entries(fixture_feeds[f"feeds/agencies/{aid}.atom"])
-        assert got_reports(es) == expected_reports(D.agency_items(aid)), aid
+        assert got_reports(es) == expected_reports(dataset().agency_items(aid)), aid
 
 
 def test_data_changes_from_git_history(fixture_feeds):
@@ -125,13 +124,13 @@ def test_history_maps_commits_to_items(repo):
 
 
 def test_agency_feed_names_the_changed_item(repo):
-    out = feeds.feeds(MODEL, "", data_dir=repo)
-    task12 = D.items["task-12"]
+    out = feeds.feeds(data_model(FIXTURE), "", history.changes(repo))
+    task12 = dataset().items["task-12"]
     change = [e for e in entries(out[feeds.SITE_FEED]) if e["title"] == "数据更新：修改任务12，新增进展"]
     assert len(change) == 1 and "重点任务 12" in change[0]["content"] and "行动措施 1.1.1" in change[0]["content"]
-    for aid in D.agencies:
+    for aid in dataset().agencies:
         es = [e for e in entries(out[f"feeds/agencies/{aid}.atom"]) if e["title"] == "数据更新：修改任务12，新增进展"]
-        mine = aid in task12.units["task"] or any(aid in ids for ids in D.items["m1-1-1"].units.values())
+        mine = aid in task12.units["task"] or any(aid in ids for ids in dataset().items["m1-1-1"].units.values())
         assert bool(es) == mine, aid
     # no public address: links are relative to the feed
     assert all(not (e["href"] or "").startswith("http") for e in entries(out[feeds.SITE_FEED]))
@@ -144,7 +143,7 @@ def test_without_git_history_the_feeds_hold_reports_only(tmp_path):
     os.environ["GIT_CEILING_DIRECTORIES"] = str(tmp_path)
     try:
         assert history.changes(copy) == [] and history.last_changed(copy) is None
-        out = feeds.feeds(MODEL, "https://example.org/digital-shandong/", data_dir=copy)
+        out = feeds.feeds(data_model(FIXTURE), "https://example.org/digital-shandong/", history.changes(copy))
     finally:
         if env_before is None:
             os.environ.pop("GIT_CEILING_DIRECTORIES")
@@ -152,12 +151,12 @@ def test_without_git_history_the_feeds_hold_reports_only(tmp_path):
             os.environ["GIT_CEILING_DIRECTORIES"] = env_before
     es = entries(out[feeds.SITE_FEED])
     assert all(e["term"] != "data-change" for e in es)
-    assert got_reports(es) == expected_reports(D.items)
+    assert got_reports(es) == expected_reports(dataset().items)
     assert all("example.org" not in (e["href"] or "") for e in es)  # the placeholder address is never printed
 
 
 def test_real_data_feed_has_no_reports():
-    real = get_model(ROOT / "data")
+    real = data_model()
     es = entries(feeds.feeds(real, "")[feeds.SITE_FEED])
     assert all(e["term"] == "data-change" for e in es)
 
@@ -169,7 +168,17 @@ def test_built_site_links_its_feeds():
 
     site = built_site(FIXTURE)
     es = entries((site / "feeds" / "all.atom").read_text(encoding="utf-8"))
-    assert got_reports(es) == expected_reports(D.items)
+    assert got_reports(es) == expected_reports(dataset().items)
     for url in ["", "tasks/12/", "about/"]:
         links = page(site, url).select('link[rel=alternate][type="application/atom+xml"]')
         assert any(ln["href"].endswith("feeds/all.atom") for ln in links), url
+
+
+def test_git_failing_inside_a_checkout_is_an_error(tmp_path):
+    """A folder in a git checkout whose git fails (here: a broken .git) is not 'no history': the build stops."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "data").mkdir()
+    with pytest.raises(history.HistoryError, match="git"):
+        history.changes(tmp_path / "data")
+    with pytest.raises(history.HistoryError):
+        history.last_changed(tmp_path / "data")

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from shandong import sources
+from shandong.data import sources
 from shandong.data.check import DATA, FILES
 from shandong.data.load import load_yaml
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import pytest
 
-from shandong import ROOT, search_keys
+from shandong import ROOT
 from shandong.data.model import Agency
+from shandong.views import search as search_keys
 
 MIN_RECALL = 0.95
 MAX_ZERO = 0.02

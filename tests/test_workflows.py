@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from shandong import ROOT
-from shandong.site import ARTIFACTS
+from shandong.config import BUILD, PDF_CACHE, TREE
 
 WORKFLOWS = ROOT / ".github" / "workflows"
 PRE_COMMIT = ROOT / ".pre-commit-config.yaml"
@@ -125,7 +125,7 @@ def test_pull_requests_run_all_of_make_test_in_named_steps():
     exprs = [re.search(r'-m pytest -m ("[^"]+"|\S+)', " ".join(make_dry_run(t)))[1].strip('"') for t in ("test-unit", "test-site", "test-browser")]
     assert exprs == ["not build and not browser", "build and not browser", "browser"]
     test_recipe = make_dry_run("test")
-    assert any("shandong.check" in ln for ln in test_recipe) and any("ruff check" in ln for ln in test_recipe)
+    assert any("shandong.data.check" in ln for ln in test_recipe) and any("ruff check" in ln for ln in test_recipe)
     assert any(re.search(r"-m pytest$", ln) for ln in test_recipe)
 
 
@@ -200,7 +200,7 @@ def test_yaml_syntax_hook_names_file_and_line(tmp_path):
     ok.write_text("site_url: !ENV [SITE_URL, x]\n", encoding="utf-8")
     bad.write_text("a:\n  b: 1\n c: 2\n", encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT / "scripts")}
-    run = subprocess.run([sys.executable, "-m", "shandong.yaml_syntax", str(ok), str(bad)], env=env, capture_output=True, text=True)
+    run = subprocess.run([sys.executable, "-m", "shandong.data.yaml_syntax", str(ok), str(bad)], env=env, capture_output=True, text=True)
     assert run.returncode == 1
     assert run.stdout.splitlines() == [f"{bad}:3:2: YAML syntax error: while parsing a block mapping did not find expected key"
                                        " (check the indentation, colons and quotes on this line and the line above)"]
@@ -249,4 +249,4 @@ def test_nothing_derived_from_the_data_is_committed():
     assert [f for f in files if f.split("/")[0] in ("build", "site")] == []
     ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").split()
     assert "build/" in ignored and "site/" in ignored
-    assert ARTIFACTS.relative_to(ROOT).parts[0] == "build"
+    assert {p.relative_to(ROOT).parts[0] for p in (BUILD, PDF_CACHE, TREE)} == {"build"}

@@ -85,10 +85,8 @@ def site_files(model: Model, docs: dict[str, Document], settings: Settings, chan
         add(path, text, "a generated page")
     for path, data in download_files.items():
         add(f"{DOWNLOADS}/{path}", data, "a download")
-    add(f"{BRIEFS}/{briefs.CSS}", (briefs.TEMPLATES / briefs.CSS).read_bytes(), "the briefs' stylesheet")
-    env = briefs.environment()
-    for aid in model.agencies:
-        add(f"{BRIEFS}/{aid}.html", briefs.render_html(model, aid, settings.site_url, changed, env=env), "a brief")
+    for name, data in briefs.files(model, settings.site_url, changed).items():
+        add(f"{BRIEFS}/{name}", data, "a brief")
     for path, xml in feeds.feeds(model, settings.site_url, changes).items():
         add(path, xml, "a feed")
     add(VARIANTS, search.variants_json(model, [DOCS, TEMPLATES]), "the search table")

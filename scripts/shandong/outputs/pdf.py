@@ -29,7 +29,7 @@ from ..config import PDF_CACHE, TREE, Settings
 from ..data import history
 from ..data.check import load_checked
 from ..data.model import Model
-from ..views.briefs import CSS, contents_html, environment
+from ..views.briefs import CSS, contents_html, environment, files
 
 # ---------------------------------------------------------------------------
 # PDFs: content-addressed per brief, rendered in worker processes, joined into all.pdf
@@ -417,6 +417,23 @@ def write_pdfs(model: Model, briefs_dir: Path, site_url: str = "", changed: str 
         prune_pdf_cache(store)
     result["timings"] = {"pdf": timings, "pdf_sum": round(sum(timings.values()), 3),
                          "pdf_wall": round(time.perf_counter() - t0, 3)}
+    return result
+
+
+def write_briefs(model: Model, out_dir: Path, site_url: str = "", changed: str = "", jobs: int = 2,
+                 cache_dir: Path | None = None) -> dict:
+    """The briefs' HTML (``views.briefs.files``) and their PDFs, written into ``out_dir``: what the generate
+    step and this step together put into ``briefs/``. Returns ``write_pdfs``' result with ``files`` (every
+    file written) and the HTML's time in ``timings``."""
+    t0 = time.perf_counter()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, data in files(model, site_url, changed).items():
+        (out_dir / name).write_bytes(data)
+    t_html = time.perf_counter() - t0
+    result = write_pdfs(model, out_dir, site_url, changed, jobs, cache_dir)
+    result["timings"].update(html=round(t_html, 3), total=round(time.perf_counter() - t0, 3))
+    result["files"] = sorted(p for p in out_dir.iterdir() if p.is_file())
     return result
 
 

@@ -161,11 +161,11 @@ def contents_html(model: Model, site_url: str, changed: str, start_pages: dict[s
         **_dates(model, changed, None))
 
 
-def output_names(model: Model, pdf: bool = True) -> list[str]:
-    """The files ``write_briefs`` writes into its folder, without writing them: the stylesheet, each
-    unit's HTML and, with PDFs, each unit's PDF and all.pdf."""
-    names = [CSS, *(f"{aid}.html" for aid in model.agencies)]
-    return names + [*(f"{aid}.pdf" for aid in model.agencies), "all.pdf"] if pdf else names
-
-
-
+def files(model: Model, site_url: str = "", changed: str = "") -> dict[str, bytes]:
+    """The briefs' HTML, by file name (``brief.css`` and ``<id>.html`` for every unit), as the site holds them
+    in ``briefs/``. ``changed``: the date the data last changed (git), "" without history."""
+    env = environment()
+    out = {CSS: (TEMPLATES / CSS).read_bytes()}
+    for aid in model.agencies:
+        out[f"{aid}.html"] = render_html(model, aid, site_url, changed, env=env).encode("utf-8")
+    return out

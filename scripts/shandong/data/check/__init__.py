@@ -15,10 +15,13 @@ from pathlib import Path
 from ...config import DATA, FILES
 from ..load import Document, Problem, load_yaml
 from . import rules_documents, rules_fidelity, rules_progress, rules_units
-from .annotations import annotate
+from .github import annotate, annotations
+from .json_schema import schema, schema_problems
 from .messages import where
 from .registry import Registry
-from .schema import schema_problems
+
+__all__ = ["DATA", "FILES", "RULES", "WARNING_RULES", "DataError", "Registry", "annotate", "annotations", "check",
+           "load_checked", "main", "report", "schema", "warnings"]
 
 
 class DataError(Exception):
