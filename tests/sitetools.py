@@ -94,13 +94,15 @@ _built: dict[str, Path] = {}
 TEST_REPO = "https://github.com/digital-shandong/plan-site"
 
 
-def build_site(out: Path, data_dir: Path | None = None, pdf: bool = True, site_url: str = "", **extra_env) -> Path:
+def build_site(out: Path, data_dir: Path | None = None, pdf: bool = True, site_url: str = "", engine_name: str | None = None,
+               **extra_env) -> Path:
     """Generate the tree beside ``out`` and build the site into ``out`` with the link checker on."""
     from shandong.config import DATA, Repo, Settings, public_url
     from shandong.engine.build import build
 
     settings = Settings(data_dir=Path(data_dir or DATA), site_url=public_url(site_url), repo=Repo(TEST_REPO), pdf=pdf)
-    build(out, settings, tree=out.parent / "docs", extra_env={"HTMLPROOFER": "true", **extra_env}, quiet=True)
+    build(out, settings, tree=out.parent / "docs", engine_name=engine_name, extra_env={"HTMLPROOFER": "true", **extra_env},
+          quiet=True)
     return out
 
 

@@ -3,7 +3,7 @@ by MkDocs: the same files, and every page the same text and markup once the gene
 aside. ``make test`` runs this (marker build); ``make test-engines`` runs it alone.
 
 The session's site (tests/conftest.py) is built by the engine in use (``ENGINE``, MkDocs by default);
-this module builds the other one, with the same data, settings and artifacts cache."""
+this module builds the other one from the same data and settings."""
 from __future__ import annotations
 
 import gzip
@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from shandong.engine.build import ENGINES, build, engine
+from shandong.engine.build import ENGINES, engine
+from sitetools import build_site
 
 pytestmark = [pytest.mark.build, pytest.mark.slow]
 
@@ -23,9 +24,7 @@ pytestmark = [pytest.mark.build, pytest.mark.slow]
 def other_site() -> tuple[str, Path]:
     other = next(e for e in ENGINES if e != engine())
     out = Path(tempfile.mkdtemp(prefix=f"ds-site-{other}-")) / "site"
-    build(out, extra_env={"HTMLPROOFER": "true", **({"SHANDONG_DATA": os.environ["SHANDONG_DATA"]}
-                                                    if os.environ.get("SHANDONG_DATA") else {})},
-          quiet=True, engine_name=other)
+    build_site(out, os.environ.get("SHANDONG_DATA") or None, engine_name=other)
     return other, out
 
 
