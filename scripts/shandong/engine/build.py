@@ -148,6 +148,8 @@ class Server:
                                     env=engine_env(), start_new_session=True)
 
     def run(self) -> int:
+        # Stopped by SIGTERM (a supervisor, the benchmark) as by Ctrl-C: the engine and the PDF step go too.
+        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
         if not self.generate():
             return 1
         config = config_path(self.tree)
@@ -175,23 +177,28 @@ class Server:
 
 
 def main(argv: list[str]) -> int:
+    import argparse
+
+    p = argparse.ArgumentParser(prog="python -m shandong.engine.build", description=__doc__.splitlines()[0])
+    p.add_argument("dest", nargs="?", type=Path, default=ROOT / "site", help="where the site goes (default: site/)")
+    p.add_argument("--serve", action="store_true", help="serve the site while editing (make serve)")
+    p.add_argument("--dev-addr", default="127.0.0.1:8000", help="with --serve: the address to serve at")
+    p.add_argument("--tree", type=Path, default=TREE, help="where the generate step writes the docs tree (default: build/docs)")
+    args = p.parse_args(argv)
     settings = Settings.from_env()
-    if argv[:1] == ["--serve"]:
-        args = argv[1:]
-        dev_addr = args[args.index("--dev-addr") + 1] if "--dev-addr" in args else "127.0.0.1:8000"
-        return Server(settings, dev_addr).run()
-    dest = Path(argv[0] if argv else ROOT / "site")
+    if args.serve:
+        return Server(settings, args.dev_addr, tree=args.tree).run()
     try:
-        times = build(dest, settings, extra_env={"HTMLPROOFER": os.environ.get("HTMLPROOFER", "true")})
+        times = build(args.dest, settings, tree=args.tree, extra_env={"HTMLPROOFER": os.environ.get("HTMLPROOFER", "true")})
     except DataError as exc:
         print(exc)
         return 1
     except BuildError as exc:
         print(exc, file=sys.stderr)
         return 1
-    files = [p for p in dest.rglob("*") if p.is_file()]
+    files = [p for p in args.dest.rglob("*") if p.is_file()]
     size = sum(p.stat().st_size for p in files)
-    print(f"built {dest}/ in {sum(times.values()):.1f} s (generate {times['generate']:.1f} s, PDFs {times['pdf']:.1f} s, "
+    print(f"built {args.dest}/ in {sum(times.values()):.1f} s (generate {times['generate']:.1f} s, PDFs {times['pdf']:.1f} s, "
           f"{engine()} {times['engine']:.1f} s): {len(files)} files, {size / 1e6:.1f} MB")
     return 0
 
