@@ -19,16 +19,17 @@ from pathlib import Path
 
 import yaml
 
-from ..config import DATA
+from ..config import DATA, FILES
+from .model import task_key
 
 LIMIT = 50  # commits read for the feeds
 # The data files whose records are mapped to items: path under the data folder -> (list key, record key).
 RECORDS = {
-    "plan/tasks.yaml": ("tasks", "number"),
-    "action-2020/measures.yaml": ("measures", "id"),
-    "agencies.yaml": ("agencies", "id"),
-    "progress.yaml": ("reports", "item"),
-    "sources.yaml": ("sources", "id"),
+    FILES["tasks"][0]: ("tasks", "number"),
+    FILES["measures"][0]: ("measures", "id"),
+    FILES["agencies"][0]: ("agencies", "id"),
+    FILES["progress"][0]: ("reports", "item"),
+    FILES["sources"][0]: ("sources", "id"),
 }
 
 
@@ -178,11 +179,11 @@ def _changes(root: Path, rel: str, head: str, limit: int) -> tuple[Change, ...]:
             if path not in RECORDS:
                 continue
             keys = _changed(records(path, old), records(path, new))
-            if path == "plan/tasks.yaml":
-                change.items += [f"task-{k}" for k in keys]
-            elif path in ("action-2020/measures.yaml", "progress.yaml"):
+            if path == FILES["tasks"][0]:
+                change.items += [task_key(k) for k in keys]
+            elif path in (FILES["measures"][0], FILES["progress"][0]):
                 change.items += keys
-            elif path == "agencies.yaml":
+            elif path == FILES["agencies"][0]:
                 change.agencies += keys
             else:
                 change.sources += keys

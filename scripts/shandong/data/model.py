@@ -19,6 +19,19 @@ ROLE_NAMES = {  # role -> (Chinese, English), in display order
     "task": ("责任单位", "Responsible (task division)"),
 }
 ROLE_ORDER = tuple(ROLE_NAMES)  # the action plan's roles, then the task division's
+ROLE_ITEM_KIND = {"lead": "measure", "support": "measure", "responsible": "measure", "task": "task"}  # what each role is on
+# An ongoing task (持续推进) has no deadline year: where items are sorted by deadline, it comes after every year.
+ONGOING_LAST = 9999
+
+
+def task_key(number: int | str) -> str:
+    """A task's key (progress reports, feeds, filters): ``task-12``."""
+    return f"task-{number}"
+
+
+def measure_number(mid: str) -> str:
+    """A measure's number as the site writes it: ``m1-2-3`` → ``1.2.3``."""
+    return mid[1:].replace("-", ".")
 KIND_NAMES = {
     "provincial-department": ("省直部门", "Provincial department"),
     "party-committee-office": ("省委部门", "Party committee office"),
@@ -240,13 +253,13 @@ class Item:
 
     @property
     def key(self) -> str:
-        return f"task-{self.number}" if self.kind == "task" else self.id
+        return task_key(self.number) if self.kind == "task" else self.id
 
     @property
     def title(self) -> str:
         if self.kind == "task":
             return f"重点任务 {self.number}"
-        return f"行动措施 {self.id[1:].replace('-', '.')}"
+        return f"行动措施 {measure_number(self.id)}"
 
     @property
     def source(self) -> str:
@@ -263,7 +276,7 @@ class Item:
     def source_short(self) -> str:
         if self.kind == "task":
             return f"任务分工 {self.number}"
-        return f"{self.document.get('year', '')}方案 {self.id[1:].replace('-', '.')}"
+        return f"{self.document.get('year', '')}方案 {measure_number(self.id)}"
 
     @property
     def deadline_text(self) -> str:
@@ -276,7 +289,7 @@ class Item:
     @property
     def deadline_sort(self) -> tuple:
         order = list(DEADLINE_KINDS)
-        year = self.deadline_year or 9999
+        year = self.deadline_year or ONGOING_LAST
         return (year, order.index(self.deadline_kind), self.kind != "task", self.sort_key)
 
     @property

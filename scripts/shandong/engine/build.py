@@ -7,11 +7,14 @@
 (``outputs.pdf``), then the engine builds the tree strictly into a temporary folder beside DEST, which
 replaces DEST only when the build succeeded: a failed build never leaves a half-built site.
 
-``make serve``: the tree is generated, the engine serves it (and rebuilds whenever a file of the tree
-changes); this process watches ``data/``, ``templates/`` and ``docs/`` and generates the tree again
-after each save, writing only the files whose content changed. With PDFs on (``BRIEFS=1``), the PDF
-step follows each generation in the background: the page reloads first, the changed brief's PDF a
-moment later. A save that breaks the data prints every problem and keeps the last good site.
+``make serve``: the tree is generated, the engine serves it; this process watches ``data/``, ``templates/``
+and ``docs/`` and generates the tree again after each save, writing only the files whose content changed,
+and the engine rebuilds only those pages (its documented ``--dirty`` mode: every page's text is in the tree,
+so a page whose file did not change has not changed; when ``mkdocs.yml``, ``overrides/`` or the dataset's
+dates in ``build/mkdocs.yml`` change, every page of the tree is marked changed, so all are rebuilt). With
+PDFs on (``BRIEFS=1``), the PDF step follows each generation in the background: the page reloads first,
+the changed brief's PDF a moment later. A save that breaks the data prints every problem and keeps the
+last good site.
 
 The engine is a setting: ``$SHANDONG_ENGINE`` (``make … ENGINE=…``), ``mkdocs`` by default, or
 ``properdocs`` (a maintained fork of MkDocs 1.x that reads the same configuration).
@@ -24,6 +27,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -33,6 +37,7 @@ from ..outputs.generate import config_path, generate
 
 ENGINES = ("mkdocs", "properdocs")
 SERVE_POLL_S = 0.1  # make serve: how often data/, templates/ and docs/ are looked at
+DIRTY_WARNING = "A 'dirty' build is being performed"  # MkDocs' words on every --dirty rebuild
 
 
 class BuildError(RuntimeError):
@@ -122,8 +127,23 @@ class Server:
     def __init__(self, settings: Settings, dev_addr: str, engine_name: str | None = None, tree: Path = TREE):
         self.settings, self.dev_addr, self.engine_name, self.tree = settings, dev_addr, engine_name, tree
         self.watched = [Path(settings.data_dir), TEMPLATES, DOCS]
+        self.theme = [ROOT / "mkdocs.yml", ROOT / "overrides", config_path(tree)]  # what every page is made with
         self.engine: subprocess.Popen | None = None
         self.pdf: subprocess.Popen | None = None
+
+    @staticmethod
+    def relay(lines) -> None:
+        """The engine's messages, but its warning that --dirty rebuilds only changed pages (see above)."""
+        for line in lines:
+            if DIRTY_WARNING not in line:
+                sys.stderr.write(line)
+                sys.stderr.flush()
+
+    def touch_all(self) -> None:
+        """Mark every page of the tree changed, so that the engine's --dirty rebuild remakes them all."""
+        now = time.time()
+        for page in Path(self.tree).rglob("*.md"):
+            os.utime(page, (now, now))
 
     def generate(self) -> bool:
         """Generate the tree; on bad data print every problem and keep the last tree. True if it worked."""
@@ -154,11 +174,14 @@ class Server:
             return 1
         config = config_path(self.tree)
         # The engine watches the tree and its configuration by itself; also mkdocs.yml and the theme overrides.
-        cmd = engine_command("serve", "--strict", "-f", str(config), "--dev-addr", self.dev_addr,
+        # Not --strict: MkDocs warns on every --dirty rebuild (make site and CI build strictly).
+        cmd = engine_command("serve", "--dirty", "--no-strict", "-f", str(config), "--dev-addr", self.dev_addr,
                              "-w", str(ROOT / "mkdocs.yml"), "-w", str(ROOT / "overrides"), name=self.engine_name)
         print(" ".join(cmd[2:]), file=sys.stderr, flush=True)
-        self.engine = subprocess.Popen(cmd, cwd=ROOT, env=engine_env(), start_new_session=True)
-        seen = _snapshot(self.watched)
+        self.engine = subprocess.Popen(cmd, cwd=ROOT, env=engine_env(), start_new_session=True, text=True,
+                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        threading.Thread(target=self.relay, args=(self.engine.stdout,), daemon=True).start()
+        seen, theme = _snapshot(self.watched), _snapshot(self.theme)
         try:
             while self.engine.poll() is None:
                 time.sleep(SERVE_POLL_S)
@@ -166,6 +189,9 @@ class Server:
                 if now != seen:
                     seen = now
                     self.generate()
+                if (now := _snapshot(self.theme)) != theme:
+                    theme = now
+                    self.touch_all()
             return self.engine.returncode or 0
         except KeyboardInterrupt:
             return 0

@@ -32,7 +32,7 @@ class PageContext:
 
 def theme_chart(model: Model, tid: str) -> dict:
     """What templates/partials/chart.md.j2 needs for the theme's chart of units."""
-    return {"name": f"theme-units-{tid}", "title": f"{model.themes[tid].name}：主要责任单位",
+    return {"name": f"theme-units-{tid}", "title": charts.theme_units_title(model.themes[tid].name),
             "svg": Markup(charts.theme_units_svg(model, tid)), "svg_narrow": Markup(charts.theme_units_narrow_svg(model, tid)),
             "table": charts.theme_units_table(model, tid)}
 

@@ -11,7 +11,7 @@ from html import escape
 
 from markupsafe import Markup
 
-from ..data.model import KIND_NAMES, ROLE_NAMES, STATES, Item, Model
+from ..data.model import KIND_NAMES, ONGOING_LAST, ROLE_NAMES, STATES, Item, Model
 
 DUE = {"passed": "期限已过", "upcoming": "期限未到或持续推进"}
 REPORTED = {"reported": "已报告进展", "unreported": "未报告进展"}
@@ -66,7 +66,7 @@ def sort_key(item: Item) -> str:
 
 def deadline_key(item: Item) -> str:
     """A string that sorts items by deadline: year (ongoing last), then the documents' order."""
-    return f"{item.deadline_year or 9999}-{sort_key(item)}"
+    return f"{item.deadline_year or ONGOING_LAST}-{sort_key(item)}"
 
 
 def options(model: Model, name: str, items: list[Item] | None = None) -> list[tuple[str, str]] | dict:
@@ -123,4 +123,5 @@ def state_sort(item: Item) -> int:
 
 
 GLOBALS = {"neighbours": neighbours, "state_name": state_name, "state_sort": state_sort, "item_row": item_row, "agency_row": agency_row, "filter_options": options,
-           "sort_key": sort_key, "deadline_key": deadline_key, "year_key": year_key}
+           "sort_key": sort_key, "deadline_key": deadline_key, "year_key": year_key,
+           "ONGOING_LAST": ONGOING_LAST}

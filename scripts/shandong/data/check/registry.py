@@ -7,6 +7,7 @@ from typing import Any
 
 from ...config import DATA
 from ..load import Document
+from ..model import task_key
 from .messages import did_you_mean
 
 ROLES = ("lead", "support", "responsible")
@@ -51,7 +52,7 @@ class Registry:
         self.themes = {rec["id"]: rec for _, rec in records(docs["themes"], "themes") if isinstance(rec.get("id"), str)}
         self.tasks = {rec["number"]: rec for _, rec in records(docs["tasks"], "tasks") if _is_int(rec.get("number"))}
         # Items as progress reports name them (Item.key): key -> (kind of file, record)
-        self.items: dict[str, tuple[str, dict]] = {f"task-{n}": ("tasks", rec) for n, rec in self.tasks.items()}
+        self.items: dict[str, tuple[str, dict]] = {task_key(n): ("tasks", rec) for n, rec in self.tasks.items()}
         for _, rec in records(docs["measures"], "measures"):
             if isinstance(rec.get("id"), str):
                 self.items.setdefault(rec["id"], ("measures", rec))

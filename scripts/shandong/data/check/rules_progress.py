@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from ..load import Document, Problem
+from ..model import measure_number, task_key
 from .messages import _p, did_you_mean
 from .registry import _is_int, _mapping, records, records_in
 
@@ -62,10 +63,10 @@ def rule_report_item(docs, reg) -> Iterator[Problem]:
     spell = {k: k for k in reg.items}
     for n in reg.tasks:
         for s in (str(n), f"task{n}", f"task {n}", f"task_{n}", f"任务{n}"):
-            spell.setdefault(s, f"task-{n}")
+            spell.setdefault(s, task_key(n))
     for k in list(reg.items):
         if k.startswith("m"):
-            spell.setdefault(k[1:].replace("-", "."), k)  # 1.1.1 as the site's titles write it
+            spell.setdefault(measure_number(k), k)  # 1.1.1 as the site's titles write it
     for i, rec in records(doc, "reports"):
         key = rec.get("item")
         if isinstance(key, str) and key not in reg.items:

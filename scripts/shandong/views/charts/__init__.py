@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ...data.model import Model
-from .base import FONT, FS, NARROW, NFS, PALETTE, ChartTable, colour, esc, text_width
+from .base import FONT, FS, NARROW, NFS, PALETTE, TITLES, ChartTable, colour, esc, text_width, theme_units_title
 from .overview import (
                     deadlines_narrow_svg,
                     deadlines_svg,
@@ -48,7 +48,7 @@ from .units import (
                     theme_units_table,
 )
 
-__all__ = ["CHARTS", "FONT", "FS", "NARROW", "NARROW_CHARTS", "NFS", "PALETTE", "STATE_COLOURS", "ChartTable",
+__all__ = ["TITLES", "theme_units_title", "CHARTS", "FONT", "FS", "NARROW", "NARROW_CHARTS", "NFS", "PALETTE", "STATE_COLOURS", "ChartTable",
            "agencies_by_load", "colour", "collaboration_narrow_svg", "collaboration_svg", "collaboration_table",
            "deadlines_narrow_svg", "deadlines_svg", "deadlines_table", "esc", "heatmap_narrow_svg", "heatmap_svg",
            "heatmap_table", "state_colour", "status_chart", "status_narrow_svg", "status_roles_table", "status_svg",
@@ -57,10 +57,10 @@ __all__ = ["CHARTS", "FONT", "FS", "NARROW", "NARROW_CHARTS", "NFS", "PALETTE", 
 
 # name -> (title, svg function, table function); each function takes the model only
 CHARTS: dict[str, tuple[str, Callable[[Model], str], Callable[[Model], ChartTable]]] = {
-    "theme-roles": ("各主题的任务、措施与分工角色", theme_roles_svg, theme_roles_table),
-    "deadlines": ("任务与措施的期限分布", deadlines_svg, deadlines_table),
-    "heatmap": ("单位 × 主题", heatmap_svg, heatmap_table),
-    "collaboration": ("单位合作矩阵", collaboration_svg, collaboration_table),
+    "theme-roles": (TITLES["theme-roles"], theme_roles_svg, theme_roles_table),
+    "deadlines": (TITLES["deadlines"], deadlines_svg, deadlines_table),
+    "heatmap": (TITLES["heatmap"], heatmap_svg, heatmap_table),
+    "collaboration": (TITLES["collaboration"], collaboration_svg, collaboration_table),
 }
 # name -> the chart's phone layout (same numbers, NARROW wide)
 NARROW_CHARTS: dict[str, Callable[[Model], str]] = {

@@ -5,13 +5,25 @@ import unicodedata
 from dataclasses import dataclass, field
 from html import escape as _escape
 
-from ...data.model import ROLE_NAMES, ROLE_ORDER
+from ...data.model import ROLE_ITEM_KIND, ROLE_NAMES, ROLE_ORDER
 
 FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'Microsoft YaHei', sans-serif"
 PALETTE = ["#3f6ec6", "#e07b39", "#2e9e6b", "#9a5bc4", "#6f7d8c"]  # fallbacks of --chart-1 … --chart-5
 HEAT = "#3f6ec6"  # fallback of --chart-heat
 FS = 13  # base font size, px
-ROLE_LABELS = {"task": "责任单位（任务分工）", "lead": "牵头（措施）", "support": "配合（措施）", "responsible": "按职责分工负责（措施）"}
+# role -> its label in a legend: the role, and the kind of item it is a role on
+ROLE_LABELS = {r: f"{ROLE_NAMES[r][0]}（{'任务分工' if ROLE_ITEM_KIND[r] == 'task' else '措施'}）" for r in ROLE_ORDER}
+# chart -> its title: the SVG's <title> and the figure's caption
+TITLES = {
+    "theme-roles": "各主题的任务、措施与分工角色",
+    "deadlines": "任务与措施的期限分布",
+    "heatmap": "单位 × 主题：承担的任务与措施数",
+    "collaboration": "谁与谁共同承担任务：单位合作矩阵",
+}
+
+
+def theme_units_title(theme_name: str) -> str:
+    return f"{theme_name}：主要责任单位"
 DEADLINE_LABELS = {  # the legend says which kind of item each deadline kind belongs to
     "year-end": "措施：年底前完成", "plan-year": "措施：方案年度内（未写时限）",
     "complete": "任务：N年完成", "basic": "任务：N年基本完成", "ongoing": "任务：持续推进",

@@ -11,6 +11,7 @@ from .base import (
     NARROW,
     NFS,
     ROLE_LABELS,
+    TITLES,
     ChartTable,
     _legend,
     _narrow_legend,
@@ -57,7 +58,7 @@ def theme_roles_svg(model: Model, key: str = "chart-theme-roles") -> str:
     width = label_w + bar_w + note_w + 20
     height = top + row_h * len(t.rows) + 40
     total_max = max([r["assignments"] for r in t.rows] + [1])
-    svg = _Svg(key, "各主题的任务、措施与分工角色", _theme_roles_desc(t), width, height)
+    svg = _Svg(key, TITLES["theme-roles"], _theme_roles_desc(t), width, height)
     _legend(svg, label_w, 22, [(colour(i), ROLE_LABELS.get(r, ROLE_NAMES[r][0])) for i, r in enumerate(ROLE_ORDER)])
     scale = bar_w / total_max
     for j, r in enumerate(t.rows):
@@ -152,7 +153,7 @@ def deadlines_svg(model: Model, key: str = "chart-deadlines") -> str:
     step = 10 if vmax > 30 else 5
     ymax = -(-vmax // step) * step
     scale = plot_h / ymax
-    svg = _Svg(key, "任务与措施的期限分布", _deadlines_desc(model, t), width, height)
+    svg = _Svg(key, TITLES["deadlines"], _deadlines_desc(model, t), width, height)
     ly = 20
     x = left
     for i, k in enumerate(kinds):  # legend may wrap to two lines
@@ -180,7 +181,7 @@ def theme_roles_narrow_svg(model: Model, key: str = "chart-theme-roles-narrow") 
     row_h, bar_h = 50, 20
     bar_w = NARROW - 10 - 40
     total_max = max([r["assignments"] for r in t.rows] + [1])
-    svg = _Svg(key, "各主题的任务、措施与分工角色", _theme_roles_desc(t), NARROW, top + row_h * len(t.rows) + 30)
+    svg = _Svg(key, TITLES["theme-roles"], _theme_roles_desc(t), NARROW, top + row_h * len(t.rows) + 30)
     _narrow_legend(svg, 14, legend)
     scale = bar_w / total_max
     for j, r in enumerate(t.rows):
@@ -201,7 +202,7 @@ def deadlines_narrow_svg(model: Model, key: str = "chart-deadlines-narrow") -> s
     t = deadlines_table(model)
     kinds = list(DEADLINE_KINDS)
     legend = [(colour(i), DEADLINE_LABELS.get(k, DEADLINE_KINDS[k][0])) for i, k in enumerate(kinds)]
-    svg = _Svg(key, "任务与措施的期限分布", _deadlines_desc(model, t), NARROW, 0)
+    svg = _Svg(key, TITLES["deadlines"], _deadlines_desc(model, t), NARROW, 0)
     top = _narrow_legend(svg, 14, legend, 1) + 20
     left, plot_h = 28, 220
     slot = (NARROW - left - 5) / max(len(t.rows), 1)

@@ -9,6 +9,7 @@ from .base import (
     NARROW,
     NFS,
     ROLE_LABELS,
+    TITLES,
     ChartTable,
     _heat,
     _legend,
@@ -19,6 +20,7 @@ from .base import (
     colour,
     esc,
     text_width,
+    theme_units_title,
 )
 
 # ---------------------------------------------------------------------------
@@ -61,7 +63,7 @@ def heatmap_svg(model: Model, limit: int | None = None, key: str = "chart-heatma
     width = label_w + cell_w * len(themes) + 64
     height = top + cell_h * len(t.rows) + 30
     vmax = max([r[tid] for r in t.rows for tid in themes] + [1])
-    svg = _Svg(key, "单位 × 主题：承担的任务与措施数", _heatmap_desc(model, t, vmax), width, height)
+    svg = _Svg(key, TITLES["heatmap"], _heatmap_desc(model, t, vmax), width, height)
     for j, tid in enumerate(themes):
         svg.text(label_w + j * cell_w + cell_w / 2, top - 12, model.themes[tid].name, size=12, anchor="middle", weight="bold")
     svg.text(label_w + len(themes) * cell_w + 32, top - 12, "合计", size=12, anchor="middle", weight="bold")
@@ -169,7 +171,7 @@ def collaboration_svg(model: Model, top: int = 12, pairs: int = 8, key: str = "c
     width = list_x + list_w + 10
     height = max(top_y + cell * len(ids) + 40, top_y + 26 * len(strong) + 60)
     vmax = max([v for r in t.rows for aid in ids if (v := r[aid])] + [1])
-    svg = _Svg(key, "谁与谁共同承担任务：单位合作矩阵", _collaboration_desc(model, t, strong, vmax), width, height)
+    svg = _Svg(key, TITLES["collaboration"], _collaboration_desc(model, t, strong, vmax), width, height)
     _draw_matrix(svg, t, ids, short, vmax, left=label_w, top=top_y, cell=cell, head_size=11, label_size=12,
                  value_size=11, head_gap=10, label_gap=8, num=str)
     svg.text(list_x, top_y - 10, "共同承担最多的单位组合", size=12, weight="bold")
@@ -218,7 +220,7 @@ def theme_units_svg(model: Model, tid: str, top: int = 12, key: str | None = Non
     width, height = label_w + max(bar_w + 60, legend_w), top_y + row_h * len(t.rows) + 20
     vmax = max([r["total"] for r in t.rows] + [1])
     name = model.themes[tid].name
-    svg = _Svg(key, f"{name}：主要责任单位", _theme_units_desc(name, t), width, height)
+    svg = _Svg(key, theme_units_title(name), _theme_units_desc(name, t), width, height)
     _legend(svg, label_w, 20, legend)
     scale = bar_w / vmax
     for j, r in enumerate(t.rows):
@@ -242,7 +244,7 @@ def heatmap_narrow_svg(model: Model, limit: int | None = None, key: str = "chart
     cell_w = (NARROW - label_w - total_w - 2) / max(len(themes), 1)
     cell_h, top = 20, 44
     vmax = max([r[tid] for r in t.rows for tid in themes] + [1])
-    svg = _Svg(key, "单位 × 主题：承担的任务与措施数", _heatmap_desc(model, t, vmax), NARROW, top + cell_h * len(t.rows) + 10)
+    svg = _Svg(key, TITLES["heatmap"], _heatmap_desc(model, t, vmax), NARROW, top + cell_h * len(t.rows) + 10)
     for j, tid in enumerate(themes):
         svg.text(label_w + j * cell_w + cell_w / 2, top - 24 + (j % 2) * 14, model.themes[tid].name, size=NFS,
                  anchor="middle", weight="bold")
@@ -282,7 +284,7 @@ def collaboration_narrow_svg(model: Model, top: int = 12, pairs: int = 8, key: s
     strong = strongest_pairs(model, pairs)
     list_y = top_y + cell * len(ids) + 30
     vmax = max([v for r in t.rows for aid in ids if (v := r[aid])] + [1])
-    svg = _Svg(key, "谁与谁共同承担任务：单位合作矩阵", _collaboration_desc(model, t, strong, vmax), NARROW,
+    svg = _Svg(key, TITLES["collaboration"], _collaboration_desc(model, t, strong, vmax), NARROW,
                list_y + 20 * len(strong) + 10)
     _draw_matrix(svg, t, ids, short, vmax, left=label_w, top=top_y, cell=cell, head_size=NFS, label_size=NFS,
                  value_size=NFS, head_gap=8, label_gap=6, num="{:.1f}".format)
@@ -306,7 +308,7 @@ def theme_units_narrow_svg(model: Model, tid: str, top: int = 12, key: str | Non
     bar_w, row_h = NARROW - label_w - 34, 22
     vmax = max([r["total"] for r in t.rows] + [1])
     name = model.themes[tid].name
-    svg = _Svg(key, f"{name}：主要责任单位", _theme_units_desc(name, t), NARROW, top_y + row_h * len(t.rows) + 10)
+    svg = _Svg(key, theme_units_title(name), _theme_units_desc(name, t), NARROW, top_y + row_h * len(t.rows) + 10)
     _narrow_legend(svg, 14, legend)
     scale = bar_w / vmax
     for j, r in enumerate(t.rows):
