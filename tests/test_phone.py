@@ -14,15 +14,16 @@ from urllib.parse import urljoin
 import pytest
 
 from browsing import AXE_JS, PAGE_TYPES, PHONE, chromium, watched_page
-from shandong.data.check import load_checked
-from sitetools import article, built_site, page, serve
+from sitetools import article, built_site, data_model, page, serve
 
-MODEL = load_checked()
 ROOT = Path(__file__).resolve().parents[1]
 VENDOR = ROOT / "docs" / "assets" / "vendor" / "tablesort-5.7.1"
 DESKTOP_WIDE = {"width": 1366, "height": 900}
-# The main pages: every page type, the indexes and every theme (their charts differ).
-MAIN_PAGES = sorted(set(PAGE_TYPES.values()) | {"themes/", "agencies/"} | {f"themes/{t}/" for t in MODEL.themes})
+
+
+def main_pages() -> list[str]:
+    """The main pages: every page type, the indexes and every theme (their charts differ)."""
+    return sorted(set(PAGE_TYPES.values()) | {"themes/", "agencies/"} | {f"themes/{t}/" for t in data_model().themes})
 
 
 def test_vendored_tablesort_is_the_recorded_release():
@@ -77,15 +78,43 @@ CHART_TEXT = """() => Array.from(document.querySelectorAll('.ds-chart svg text')
 def test_no_table_of_the_main_pages_is_wider_than_a_phone(browser, site_url):
     seen, bad = 0, []
     with watched_page(browser, viewport=PHONE, is_mobile=True, has_touch=True) as (pg, watch):
-        for url in MAIN_PAGES:
+        for url in main_pages():
             pg.goto(site_url + url)
             for t in pg.evaluate(TABLE_WIDTHS):
                 seen += 1
                 if t["left"] < -1 or t["right"] > t["vw"] + 1 or t["scroller"]:
                     bad.append(f"/{url} table {t['i']}: {t['left']:.0f}–{t['right']:.0f} px of {t['vw']}"
                                + (" (scrolls sideways)" if t["scroller"] else ""))
-    print(f"\n{seen} tables on {len(MAIN_PAGES)} main pages at 390×844: {len(bad)} wider than the screen")
+    print(f"\n{seen} tables on {len(main_pages())} main pages at 390×844: {len(bad)} wider than the screen")
     assert seen >= 20
+    assert bad == []
+    assert watch.problems() == []
+
+
+NARROW_CHARTS = """() => Array.from(document.querySelectorAll('.ds-chart-narrow svg')).flatMap(s => {
+    const r = s.getBoundingClientRect();
+    if (!r.width) return [];
+    const box = s.closest('article').getBoundingClientRect(), pad = parseFloat(getComputedStyle(s.closest('article')).paddingLeft)
+        + parseFloat(getComputedStyle(s.closest('article')).paddingRight);
+    return [{id: s.id || s.getAttribute('aria-labelledby'), drawn: r.width, own: parseFloat(s.getAttribute('width')),
+             content: box.width - pad, left: r.left, right: r.right, vw: document.documentElement.clientWidth}];
+})"""
+
+
+@pytest.mark.browser
+@pytest.mark.build
+def test_phone_charts_are_drawn_at_their_own_size_inside_the_content(browser, site_url):
+    """The phone layout of every chart fits the content column of a 390×844 phone as drawn (not scaled down,
+    which would shrink its text), measured in the browser: not against the drawing code's own width."""
+    seen, bad = 0, []
+    with watched_page(browser, viewport=PHONE, is_mobile=True, has_touch=True) as (pg, watch):
+        for url in main_pages():
+            pg.goto(site_url + url)
+            for c in pg.evaluate(NARROW_CHARTS):
+                seen += 1
+                if c["own"] > c["content"] + 0.5 or abs(c["drawn"] - c["own"]) > 0.5 or c["left"] < 0 or c["right"] > c["vw"]:
+                    bad.append(f"/{url} {c['id']}: drawn {c['drawn']:.0f} px, own {c['own']:.0f} px, content {c['content']:.0f} px")
+    assert seen >= 10
     assert bad == []
     assert watch.problems() == []
 
@@ -95,12 +124,12 @@ def test_no_table_of_the_main_pages_is_wider_than_a_phone(browser, site_url):
 def test_no_chart_text_renders_under_10_px_on_a_phone(browser, site_url):
     sizes, small = 0, []
     with watched_page(browser, viewport=PHONE, is_mobile=True, has_touch=True) as (pg, watch):
-        for url in MAIN_PAGES:
+        for url in main_pages():
             pg.goto(site_url + url)
             texts = pg.evaluate(CHART_TEXT)
             sizes += len(texts)
             small += [f"/{url} {t['text']!r} {t['px']:.1f} px" for t in texts if t["px"] < 10]
-    print(f"\n{sizes} chart labels on {len(MAIN_PAGES)} main pages at 390×844: {len(small)} under 10 px")
+    print(f"\n{sizes} chart labels on {len(main_pages())} main pages at 390×844: {len(small)} under 10 px")
     assert sizes >= 300  # the home page, the agency index and every theme have charts
     assert small == []
     assert watch.problems() == []
@@ -135,21 +164,21 @@ def shown_keys(pg, attr: str = "href") -> list[str]:
 @pytest.mark.build
 def test_deadlines_filters_and_sorting_with_the_mouse(browser, site_url):
     unit = "big-data-bureau"
-    want = sorted(x.url for x in MODEL.items if unit in x.units())
+    want = sorted(x.url for x in data_model().items if unit in x.units())
     with watched_page(browser) as (pg, watch):
         pg.goto(site_url + "deadlines/")
-        assert visible_rows(pg).count() == len(MODEL.items)
+        assert visible_rows(pg).count() == len(data_model().items)
         pg.select_option("#ds-f-unit", unit)
         got = sorted(h.removeprefix("../") for h in shown_keys(pg))
         assert got == want
-        assert pg.locator(".ds-count").inner_text() == f"显示 {len(want)} / {len(MODEL.items)} 项"
+        assert pg.locator(".ds-count").inner_text() == f"显示 {len(want)} / {len(data_model().items)} 项"
         pg.select_option("#ds-f-theme", "economy")
-        want2 = sorted(x.url for x in MODEL.items if unit in x.units() and x.theme == "economy")
+        want2 = sorted(x.url for x in data_model().items if unit in x.units() and x.theme == "economy")
         assert sorted(h.removeprefix("../") for h in shown_keys(pg)) == want2
         # a year with nothing left is hidden with its heading
-        for y in {str(x.deadline_year or "ongoing") for x in MODEL.items}:
+        for y in {str(x.deadline_year or "ongoing") for x in data_model().items}:
             group = pg.locator(f"[data-filter-group]:has(#{'ongoing' if y == 'ongoing' else 'y' + y})")
-            has = any(str(x.deadline_year or "ongoing") == y for x in MODEL.items if unit in x.units() and x.theme == "economy")
+            has = any(str(x.deadline_year or "ongoing") == y for x in data_model().items if unit in x.units() and x.theme == "economy")
             assert group.is_visible() == has, y
         pg.locator("form[data-ds-filters] button[type=reset]").click()
         pg.wait_for_function("document.querySelectorAll('article tr.ds-filtered-out').length === 0")
@@ -157,7 +186,7 @@ def test_deadlines_filters_and_sorting_with_the_mouse(browser, site_url):
         pg.goto(site_url + "targets/")
         header = pg.locator("article table[data-filter] thead th", has_text="数值")
         header.click()
-        values = [t.value for t in MODEL.targets]
+        values = [t.value for t in data_model().targets]
         cells = lambda: [float(v) for v in pg.locator("article table[data-filter] tbody tr td:nth-child(4)").evaluate_all(  # noqa: E731
             "tds => tds.map(td => td.dataset.sort)")]
         assert header.get_attribute("aria-sort") == "ascending" and cells() == sorted(values)
@@ -170,12 +199,12 @@ def test_deadlines_filters_and_sorting_with_the_mouse(browser, site_url):
 @pytest.mark.browser
 @pytest.mark.build
 def test_agency_index_filters_and_sorting_with_the_keyboard(browser, site_url):
-    first_theme = next(iter(MODEL.themes))
-    in_theme = {a for a in MODEL.agencies if any(x.theme == first_theme for x in MODEL.items if a in x.units())}
+    first_theme = next(iter(data_model().themes))
+    in_theme = {a for a in data_model().agencies if any(x.theme == first_theme for x in data_model().items if a in x.units())}
     with watched_page(browser) as (pg, watch):
         pg.goto(site_url + "agencies/")
         total = visible_rows(pg).count()
-        assert total == len(MODEL.agencies)
+        assert total == len(data_model().agencies)
         pg.locator("#ds-f-q").focus()
         pg.keyboard.press("Tab")  # to the theme select
         assert pg.evaluate("document.activeElement.id") == "ds-f-theme"
@@ -185,11 +214,11 @@ def test_agency_index_filters_and_sorting_with_the_keyboard(browser, site_url):
         assert got == in_theme
         # type a name into the text box
         pg.locator("#ds-f-q").focus()
-        name = MODEL.agencies["big-data-bureau"].short
+        name = data_model().agencies["big-data-bureau"].short
         pg.keyboard.type(name)
         pg.keyboard.press("End")
         assert {h.split("/")[-2] for h in shown_keys(pg)} == {
-            a.id for a in MODEL.agencies.values() if a.id in in_theme and (name in a.name or name in a.short or name in a.aliases)}
+            a.id for a in data_model().agencies.values() if a.id in in_theme and (name in a.name or name in a.short or name in a.aliases)}
         # reset with the keyboard: Tab through the remaining controls to the button
         for _ in range(10):
             pg.keyboard.press("Tab")
@@ -209,8 +238,8 @@ def test_agency_index_filters_and_sorting_with_the_keyboard(browser, site_url):
         # the sort select, usable where the headers are hidden (phones)
         pg.select_option("#ds-f-sort", "")
         ids = [h.split("/")[-2] for h in table.locator("tbody tr td:first-child a").evaluate_all("as => as.map(a => a.getAttribute('href'))")]
-        kind = MODEL.agencies[ids[0]].kind
-        assert ids == [a.id for a in MODEL.agencies_by_load(kind)]  # back to the page's own order
+        kind = data_model().agencies[ids[0]].kind
+        assert ids == [a.id for a in data_model().agencies_by_load(kind)]  # back to the page's own order
     assert watch.problems() == []
 
 
@@ -245,14 +274,14 @@ def test_full_tables_without_javascript_and_in_print(browser, site_url):
     with watched_page(browser, java_script_enabled=False) as (pg, watch):
         pg.goto(site_url + "deadlines/")
         assert not pg.locator("form[data-ds-filters]").is_visible()
-        assert visible_rows(pg).count() == len(MODEL.items)
+        assert visible_rows(pg).count() == len(data_model().items)
     with watched_page(browser) as (pg, watch2):
         pg.goto(site_url + "deadlines/")
         pg.select_option("#ds-f-unit", "big-data-bureau")
-        assert visible_rows(pg).count() < len(MODEL.items)
+        assert visible_rows(pg).count() < len(data_model().items)
         pg.emulate_media(media="print")
         assert not pg.locator("form[data-ds-filters]").is_visible()
-        assert visible_rows(pg).count() == len(MODEL.items)
+        assert visible_rows(pg).count() == len(data_model().items)
     assert watch.problems() == [] and watch2.problems() == []
 
 
@@ -263,13 +292,13 @@ def test_full_tables_without_javascript_and_in_print(browser, site_url):
 @pytest.mark.build
 def test_item_pages_have_a_path_back_and_previous_next_in_their_document():
     site = built_site()
-    for seq in (MODEL.tasks, MODEL.measures):
+    for seq in (data_model().tasks, data_model().measures):
         for n, item in enumerate(seq):
             doc = page(site, item.url)
             crumbs = doc.select_one("nav.ds-crumbs")
             assert crumbs is not None, item.url
             names = [li.get_text(strip=True) for li in crumbs.select("li")]
-            theme = MODEL.themes[item.theme]
+            theme = data_model().themes[item.theme]
             want = [theme.name, "重点任务"] if item.kind == "task" else [theme.name, item.section.label] + (
                 [item.subsection.label] if item.subsection else [])
             assert names == want + [item.title], item.url
@@ -290,10 +319,10 @@ def test_item_pages_have_a_path_back_and_previous_next_in_their_document():
 @pytest.mark.build
 def test_agency_pages_put_items_first_and_editing_links_last():
     site = built_site()
-    for aid, agency in MODEL.agencies.items():
+    for aid, agency in data_model().agencies.items():
         body = article(page(site, agency.url))
         h2 = [h.get("id") for h in body.select("h2")]
-        roles = [r for r in ("lead", "support", "responsible", "task") if MODEL.by_agency[aid].get(r)]
+        roles = [r for r in ("lead", "support", "responsible", "task") if data_model().by_agency[aid].get(r)]
         assert h2[:len(roles)] == roles, aid  # the items come first
         assert h2[-1] == "about", aid
         facts = body.select_one("h2#about ~ div table, h2#about + div table, h2#about ~ table")
@@ -306,15 +335,15 @@ def test_agency_pages_put_items_first_and_editing_links_last():
 @pytest.mark.build
 def test_deadlines_page_runs_by_year_with_a_jump_list_and_tasks_before_measures():
     doc = article(page(built_site(), "deadlines/"))
-    years = sorted({x.deadline_year for x in MODEL.items if x.deadline_year})
-    anchors = [f"y{y}" for y in years] + (["ongoing"] if any(not x.deadline_year for x in MODEL.items) else [])
+    years = sorted({x.deadline_year for x in data_model().items if x.deadline_year})
+    anchors = [f"y{y}" for y in years] + (["ongoing"] if any(not x.deadline_year for x in data_model().items) else [])
     assert [a["href"] for a in doc.select("nav.ds-years a")] == [f"#{a}" for a in anchors]
     assert [h["id"] for h in doc.select("[data-filter-group] > h2")] == anchors
     for anchor in anchors:
         group = doc.select_one(f"h2#{anchor}").parent
         shown = [a["href"].removeprefix("../") for a in group.select("tbody tr td:first-child a")]
         year = None if anchor == "ongoing" else int(anchor[1:])
-        want = [x.url for x in MODEL.tasks if x.deadline_year == year] + [x.url for x in MODEL.measures if x.deadline_year == year]
+        want = [x.url for x in data_model().tasks if x.deadline_year == year] + [x.url for x in data_model().measures if x.deadline_year == year]
         assert shown == want, anchor
 
 
@@ -326,7 +355,7 @@ PROGRESS_DATA = ROOT / "tests" / "fixtures" / "progress-data"
 @pytest.mark.slow
 def test_deadlines_progress_filters_on_a_dataset_with_reports(browser):
     """The fixture dataset with reports of every status (tests/fixtures/progress-data)."""
-    model = load_checked(PROGRESS_DATA)
+    model = data_model(PROGRESS_DATA)
     assert model.reports
     with serve(built_site(PROGRESS_DATA)) as base, watched_page(browser) as (pg, watch):
         pg.goto(base + "deadlines/")
