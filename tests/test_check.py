@@ -127,49 +127,49 @@ RULE_LINES = {
     "duplicate agency id": "data/agencies.yaml:35:9: agency big-data-bureau › id: duplicate id 'big-data-bureau', first at line 3",
     "duplicate compound name": "data/agencies.yaml:74:11: compound name 济南、青岛市政府 › text: duplicate text",
     "duplicate theme id": "data/themes.yaml:9:9: theme government › id: duplicate id 'government', first at line 3",
-    "duplicate task number": "data/plan/tasks.yaml:14:13: task 1 › number: duplicate number 1, first at line 7",
+    "duplicate task number": "data/plan/tasks.yaml:15:13: task 1 › number: duplicate number 1, first at line 7",
     "duplicate section number": "data/action-2020/measures.yaml:21:13: section 2 › number: duplicate number 2, first at line 17",
     "duplicate subsection number": "data/action-2020/measures.yaml:15:17: section 1 › subsections[1].number: duplicate subsection number 1",
-    "duplicate measure id": "data/action-2020/measures.yaml:42:9: measure m1-1-1 › id: duplicate id 'm1-1-1', first at line 25",
-    "unknown unit: misspelt id": "data/plan/tasks.yaml:24:13: task 3 › units[0]: unknown unit 'big-data-burea' (expected an agency id from data/agencies.yaml); did you mean 'big-data-bureau' (省大数据局)?",
-    "unknown unit: Chinese name": "data/plan/tasks.yaml:24:29: task 3 › units[1]: unknown unit '省财政厅' (expected an agency id from data/agencies.yaml); did you mean 'finance' (省财政厅)?",
-    "unknown unit: misspelt alias": "data/plan/tasks.yaml:24:35: task 3 › units[2]: unknown unit '省统计厅' (expected an agency id from data/agencies.yaml); did you mean 'statistics' (省统计局)?",
-    "unknown unit in a measure": "data/action-2020/measures.yaml:86:36: measure m2-2 › responsible[1]: unknown unit '省统计局'",
+    "duplicate measure id": "data/action-2020/measures.yaml:43:9: measure m1-1-1 › id: duplicate id 'm1-1-1', first at line 25",
+    "unknown unit: misspelt id": "data/plan/tasks.yaml:27:13: task 3 › units[0]: unknown unit 'big-data-burea' (expected an agency id from data/agencies.yaml); did you mean 'big-data-bureau' (省大数据局)?",
+    "unknown unit: Chinese name": "data/plan/tasks.yaml:27:29: task 3 › units[1]: unknown unit '省财政厅' (expected an agency id from data/agencies.yaml); did you mean 'finance' (省财政厅)?",
+    "unknown unit: misspelt alias": "data/plan/tasks.yaml:27:35: task 3 › units[2]: unknown unit '省统计厅' (expected an agency id from data/agencies.yaml); did you mean 'statistics' (省统计局)?",
+    "unknown unit in a measure": "data/action-2020/measures.yaml:93:36: measure m2-2 › responsible[1]: unknown unit '省统计局'",
     "unknown unit in a compound name": "data/agencies.yaml:75:13: compound name 济南、青岛市政府 › units[0]: unknown unit 'jinna' (expected an agency id from data/agencies.yaml); did you mean 'jinan' (济南市政府)?",
-    "unknown theme": "data/plan/tasks.yaml:19:12: task 1 › theme: unknown theme 'goverment' (expected one of: government); did you mean 'government'?",
+    "unknown theme": "data/plan/tasks.yaml:21:12: task 1 › theme: unknown theme 'goverment' (expected one of: government); did you mean 'government'?",
     "unknown section theme": "data/action-2020/measures.yaml:23:12: section 2 › theme: unknown theme 'economics'",
-    "unknown section": "data/action-2020/measures.yaml:52:14: measure m1-1-3 › section: unknown section 9 (expected one of: 1, 2)",
-    "unknown subsection": "data/action-2020/measures.yaml:60:17: measure m1-5-1 › subsection: unknown subsection 5 of section 1 (expected one of: 1)",
-    "subsection where none": "data/action-2020/measures.yaml:75:17: measure m2-1-1 › subsection: unknown subsection 1 of section 2 (expected no subsection: this section has none)",
-    "missing subsection": "data/action-2020/measures.yaml:66:5: measure m1-4: missing field 'subsection' (expected one of section 1's subsections: 1)",
-    "unknown related task": "data/action-2020/measures.yaml:49:21: measure m1-1-1 › related_tasks[0]: unknown task 99",
-    "unit twice, same role": "data/plan/tasks.yaml:31:30: task 4 › units[1]: unit 'big-data-bureau' is listed twice: earlier in this list",
-    "unit twice, across roles": "data/action-2020/measures.yaml:86:19: measure m2-2 › responsible[0]: unit 'big-data-bureau' is listed twice: already in lead",
-    "unit not named in the text": "data/plan/tasks.yaml:31:47: task 4 › units[2]: unit 'finance' (省财政厅) is not named in units_as_written",
+    "unknown section": "data/action-2020/measures.yaml:54:14: measure m1-1-3 › section: unknown section 9 (expected one of: 1, 2)",
+    "unknown subsection": "data/action-2020/measures.yaml:63:17: measure m1-5-1 › subsection: unknown subsection 5 of section 1 (expected one of: 1)",
+    "subsection where none": "data/action-2020/measures.yaml:80:17: measure m2-1-1 › subsection: unknown subsection 1 of section 2 (expected no subsection: this section has none)",
+    "missing subsection": "data/action-2020/measures.yaml:70:5: measure m1-4: missing field 'subsection' (expected one of section 1's subsections: 1)",
+    "unknown related task": "data/action-2020/measures.yaml:51:21: measure m1-1-1 › related_tasks[0]: unknown task 99",
+    "unit twice, same role": "data/plan/tasks.yaml:35:30: task 4 › units[1]: unit 'big-data-bureau' is listed twice: earlier in this list",
+    "unit twice, across roles": "data/action-2020/measures.yaml:93:19: measure m2-2 › responsible[0]: unit 'big-data-bureau' is listed twice: already in lead",
+    "unit not named in the text": "data/plan/tasks.yaml:35:47: task 4 › units[2]: unit 'finance' (省财政厅) is not named in units_as_written",
     "alias of two agencies": "data/agencies.yaml:47:21: agency statistics › aliases[1]: '省财政厅' is already a name of agency 'finance'",
     "compound name of one agency": "data/agencies.yaml:78:11: compound name 济南市政府 › text: '济南市政府' is already a name of agency 'jinan'",
     "short not among spellings": "data/agencies.yaml:51:12: agency education › short: short name '省教育厅' is neither the name nor an alias",
     "alias listed twice": "data/agencies.yaml:33:14: agency commerce › aliases: '省商务厅' is listed twice (expected each value once)",
-    "schedule of unknown form": "data/plan/tasks.yaml:39:28: task 5 › schedule.as_written: schedule '2020年底完成' has an unknown form",
-    "schedule disagrees": "data/plan/tasks.yaml:46:15: task 6 › schedule: schedule '2020年基本完成' does not agree with kind: complete, year: 2019 (expected kind: basic, year: 2020)",
-    "ongoing with a year": "data/plan/tasks.yaml:59:15: task 8 › schedule: not allowed here (expected no year for an ongoing task (持续推进))",
-    "year outside the plan period": "data/plan/tasks.yaml:53:61: task 7 › schedule.year: year 2025 is outside the plan period (expected 2018 to 2022)",
-    "date outside the plan's year": "data/action-2020/measures.yaml:99:22: measure m2-3 › deadline.date: date 2021-12-31 is outside the action plan's year",
-    "target without unit": "data/action-2020/measures.yaml:108:9: measure m2-4 › targets[0]: missing field 'unit'",
-    "target without due": "data/action-2020/measures.yaml:113:9: measure m2-4 › targets[1]: missing field 'due' (expected a date written YYYY-MM-DD, e.g. 2020-12-31)",
-    "target text not in the text": "data/action-2020/measures.yaml:118:15: measure m2-4 › targets[2].text: target text '建设60个平台' is not in the measure's text",
-    "deadline phrase not in the text": "data/action-2020/measures.yaml:99:46: measure m2-3 › deadline.as_written: '年内' is not in the measure's text",
-    "target phrase not in the text": "data/action-2020/measures.yaml:123:25: measure m2-4 › targets[2].due_as_written: '年底前' is not in the measure's text",
-    "measure id not matching its section": "data/action-2020/measures.yaml:51:9: measure m1-1-3 › id: id 'm1-1-3' does not match section 9 (expected m9-<n>)",
-    "measure without a role": "data/action-2020/measures.yaml:95:5: measure m2-3: none of the allowed forms matches (expected at least one of lead, support, responsible)",
-    "missing field": "data/action-2020/measures.yaml:89:5: measure m2-5: missing field 'attribution' (expected the document's text, verbatim",
+    "schedule of unknown form": "data/plan/tasks.yaml:44:28: task 5 › schedule.as_written: schedule '2020年底完成' has an unknown form",
+    "schedule disagrees": "data/plan/tasks.yaml:52:15: task 6 › schedule: schedule '2020年基本完成' does not agree with kind: complete, year: 2019 (expected kind: basic, year: 2020)",
+    "ongoing with a year": "data/plan/tasks.yaml:67:15: task 8 › schedule: not allowed here (expected no year for an ongoing task (持续推进))",
+    "year outside the plan period": "data/plan/tasks.yaml:60:61: task 7 › schedule.year: year 2025 is outside the plan period (expected 2018 to 2022)",
+    "date outside the plan's year": "data/action-2020/measures.yaml:108:22: measure m2-3 › deadline.date: date 2021-12-31 is outside the action plan's year",
+    "target without unit": "data/action-2020/measures.yaml:118:9: measure m2-4 › targets[0]: missing field 'unit'",
+    "target without due": "data/action-2020/measures.yaml:123:9: measure m2-4 › targets[1]: missing field 'due' (expected a date written YYYY-MM-DD, e.g. 2020-12-31)",
+    "target text not in the text": "data/action-2020/measures.yaml:128:15: measure m2-4 › targets[2].text: target text '建设60个平台' is not in the measure's text",
+    "deadline phrase not in the text": "data/action-2020/measures.yaml:108:46: measure m2-3 › deadline.as_written: '年内' is not in the measure's text",
+    "target phrase not in the text": "data/action-2020/measures.yaml:133:25: measure m2-4 › targets[2].due_as_written: '年底前' is not in the measure's text",
+    "measure id not matching its section": "data/action-2020/measures.yaml:53:9: measure m1-1-3 › id: id 'm1-1-3' does not match section 9 (expected m9-<n>)",
+    "measure without a role": "data/action-2020/measures.yaml:103:5: measure m2-3: none of the allowed forms matches (expected at least one of lead, support, responsible)",
+    "missing field": "data/action-2020/measures.yaml:96:5: measure m2-5: missing field 'attribution' (expected the document's text, verbatim",
     "missing field in a record": "data/themes.yaml:9:5: theme government: missing field 'description_en' (expected a short description in English)",
     "unknown field": "data/agencies.yaml:61:5: agency zibo: unknown field 'alias' (expected one of: id, name, short, en, kind, aliases, search_aliases, note); did you mean 'aliases'?",
-    "wrong type: text for a number": "data/plan/tasks.yaml:56:13: task 8 › number: '8' is text (expected the task's number in the document (序号), a whole number from 1)",
+    "wrong type: text for a number": "data/plan/tasks.yaml:63:13: task 8 › number: '8' is text (expected the task's number in the document (序号), a whole number from 1)",
     "wrong type: text for a list": "data/agencies.yaml:68:14: agency transport › aliases: '省交通运输厅' is text (expected a list)",
     "bad enum": "data/agencies.yaml:60:11: agency zibo › kind: 'city-goverment' is not allowed (expected one of: provincial-department, party-committee-office, city-government, central-branch, collective); did you mean 'city-government'?",
-    "bad enum, no close match": "data/action-2020/measures.yaml:111:20: measure m2-4 › targets[0].qualifier: '左石' is not allowed",
-    "bad date form": "data/action-2020/measures.yaml:122:14: measure m2-4 › targets[2].due: '2020/12/31' does not have the expected form (expected a date written YYYY-MM-DD, e.g. 2020-12-31)",
+    "bad enum, no close match": "data/action-2020/measures.yaml:121:20: measure m2-4 › targets[0].qualifier: '左石' is not allowed",
+    "bad date form": "data/action-2020/measures.yaml:132:14: measure m2-4 › targets[2].due: '2020/12/31' does not have the expected form (expected a date written YYYY-MM-DD, e.g. 2020-12-31)",
 }
 
 
@@ -495,7 +495,7 @@ E_PRINT = "(expected printable text: no control or invisible characters, however
 PRINT_CASES = {
     # file, the text as in the real data, the same text with the character; expected line of messages
     "escape \\e in double quotes": ("plan/tasks.yaml", '"培植壮大新一代信息技术产业。"', '"培植壮大\\e[2J新一代信息技术产业。"',
-                                    [f"data/plan/tasks.yaml:45:16: task 5 › text: character U+001B (a control character) is not allowed {E_PRINT}"]),
+                                    [f"data/plan/tasks.yaml:49:16: task 5 › text: character U+001B (a control character) is not allowed {E_PRINT}"]),
     "escape \\x07": ("themes.yaml", "name: 数字政府", 'name: "数字\\x07政府"',
                      [f"data/themes.yaml:7:14: theme government › name: character U+0007 (a control character) is not allowed {E_PRINT}"]),
     "escape \\u202e after another escape": ("themes.yaml", "name: 数字政府", 'name: "数\\t字\\u202e政府"',
@@ -614,8 +614,8 @@ def test_a_measure_attribution_a_heading_and_units_as_written_differ(tmp_path, c
     a = edit(data_dir, "action-2020/measures.yaml", '"省政府办公厅牵头，省大数据局配合，各有关部门、各市政府按职责分工负责"',
              '"省政府办公厅牵头，省大数据局配合，各有关部门、各市政府按职责分工负责。"')
     h = edit(data_dir, "action-2020/measures.yaml", "heading: 大力发展数字经济", "heading: 大力发展数字经济。")
-    u = edit(data_dir, "plan/tasks.yaml", '"制定推进规划落实的细化实施方案。"\n    units_as_written: "省政府有关部门、各市政府"',
-             '"制定推进规划落实的细化实施方案。"\n    units_as_written: "省政府有关部门、各市政府。"') + 1
+    u = edit(data_dir, "plan/tasks.yaml", '"制定推进规划落实的细化实施方案"  # editorial: a short title, from the opening clause\n    units_as_written: "省政府有关部门、各市政府"',
+             '"制定推进规划落实的细化实施方案"  # editorial: a short title, from the opening clause\n    units_as_written: "省政府有关部门、各市政府。"') + 1
     expected = [
         f"data/action-2020/measures.yaml:{h}:14: section 2 › heading: heading differs from the source document at character 9:"
         f" here '大力发展数字经济。', the document '大力发展数字经济' (expected the document's words, data/sources/{ACTION_PLAN}"
@@ -639,8 +639,25 @@ def test_a_missing_source_document_is_a_problem(tmp_path, copy_with_sources):
 
 def test_a_folder_without_sources_is_not_compared(tmp_path, copy_data):
     data_dir = copy_data(tmp_path)
-    edit(data_dir, "plan/tasks.yaml", '"培植壮大新一代信息技术产业。"', '"培植壮大新一代信息技朮产业。"')
+    edit(data_dir, "plan/tasks.yaml", '"培植壮大新一代信息技术产业。"', '"培植壮大新一代信息技术产业！"')
     assert lines(data_dir) == ["0 errors"]
+
+
+def test_a_title_not_taken_from_the_opening_clause(tmp_path, copy_data):
+    """A short title (editorial) keeps the opening clause's words in their order; it may leave some out."""
+    data_dir = copy_data(tmp_path)
+    edit(data_dir, "plan/tasks.yaml", 'title: "建设省数据大厅"', 'title: "建设数据大厅"')  # a word left out: fine
+    edit(data_dir, "action-2020/measures.yaml", 'title: "大力推广“爱山东”APP"', 'title: "推广爱山东APP"')  # punctuation too
+    assert lines(data_dir) == ["0 errors"]
+    line = edit(data_dir, "plan/tasks.yaml", 'title: "建设数据大厅"', 'title: "建设数据大厅平台"')
+    long = edit(data_dir, "plan/tasks.yaml", 'title: "研究制定数字政府建设实施方案、产业专项规划"', 'title: "研究制定《山东省数字政府建设实施方案》《山东省新一代信息技术产业专项规划》和《山东省深化“互联网+先进制造业”发展工业互联网的实施方案》"')
+    assert lines(data_dir) == [
+        f"data/plan/tasks.yaml:{line}:12: task 13 › title: title '建设数据大厅平台' is not taken from the task's opening clause"
+        " '建设省数据大厅' (expected the clause's own words in their order: a short title may leave words out, but not add or"
+        " change any); did you mean '建设省数据大厅'?",
+        f"data/plan/tasks.yaml:{long}:12: task 33 › title: '研究制定《山东省数字政府建设实施方案》《山东省新一代信息技术产业专项规划》和《山东省深化“互联网+先进制造业”发展…' is 68 characters long"
+        " (expected a short title of at most 24 characters, taken from the opening clause of the text (editorial))",
+        "2 errors"]
 
 
 # ---------------------------------------------------------------------------

@@ -204,6 +204,7 @@ class Item:
     kind: str  # "task" | "measure"
     id: str  # "12" for task 12, "m1-1-1" for a measure
     text: str
+    short_title: str  # editorial: from the opening clause of the text (data: title)
     theme: str
     roles: dict[str, list[str]]  # role -> agency ids, in the document's order
     units_as_written: str  # the unit list or attribution, verbatim
@@ -256,10 +257,17 @@ class Item:
         return task_key(self.number) if self.kind == "task" else self.id
 
     @property
-    def title(self) -> str:
+    def label(self) -> str:
+        """The item's number as the site names it: 重点任务 13, 行动措施 1.1.1."""
         if self.kind == "task":
             return f"重点任务 {self.number}"
         return f"行动措施 {measure_number(self.id)}"
+
+    @property
+    def title(self) -> str:
+        """How the site names the item in headings, lists, links, feeds, briefs and search results:
+        its number and its short title (editorial), e.g. 重点任务 13：建设省数据大厅."""
+        return f"{self.label}：{self.short_title}"
 
     @property
     def source(self) -> str:
@@ -380,7 +388,7 @@ def build_model(docs: dict[str, Document]) -> Model:
     for i, r in enumerate(t["tasks"]):
         s = r["schedule"]
         tasks.append(Item(
-            kind="task", id=str(r["number"]), number=r["number"], text=r["text"], theme=r["theme"],
+            kind="task", id=str(r["number"]), number=r["number"], text=r["text"], short_title=r["title"], theme=r["theme"],
             roles={"task": list(r["units"])}, units_as_written=r["units_as_written"],
             deadline_kind=s["kind"], deadline_year=s.get("year"), deadline_as_written=s["as_written"],
             targets=[], open_roles=[], lead_each=False, note=r.get("note"),
@@ -392,7 +400,7 @@ def build_model(docs: dict[str, Document]) -> Model:
         ordinal[(sec.number, sub.number if sub else 0)] += 1
         dl = r["deadline"]
         measures.append(Item(
-            kind="measure", id=r["id"], text=r["text"], theme=sec.theme,
+            kind="measure", id=r["id"], text=r["text"], short_title=r["title"], theme=sec.theme,
             roles={role: list(r[role]) for role in ("lead", "support", "responsible") if r.get(role)},
             units_as_written=r["attribution"],
             deadline_kind="year-end" if dl.get("as_written") else "plan-year",

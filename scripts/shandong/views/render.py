@@ -56,6 +56,28 @@ def _link(ctx, target: str, label) -> Markup:
     return Markup(f"[{esc(label)}]({rel})")
 
 
+SUMMARY = 100  # characters of a text in a page's description
+
+
+def summary_of(text: str, limit: int = SUMMARY) -> str:
+    """The opening of a text for a page's description: whole sentences up to ``limit`` characters,
+    else its first ``limit`` characters and an ellipsis."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind("。", 0, limit)
+    return text[:cut + 1] if cut >= limit // 3 else text[:limit - 1] + "…"
+
+
+def agency_description(model, agency) -> str:
+    """An agency page's description: what the unit has, role by role."""
+    parts = [f"{'列为责任单位的重点任务' if r == 'task' else ROLE_NAMES[r][0] + '的措施'} {model.agency_count(agency.id, r)} 项"
+             for r in ROLE_NAMES if model.agency_count(agency.id, r)]
+    if not parts:
+        return f"{agency.name}：两份文件均未给本单位分配任务。"
+    return f"{agency.name}在数字山东两份文件中承担的事项：" + "、".join(parts) + "。"
+
+
 @cache
 def environment(templates: Path = TEMPLATES) -> Environment:
     env = Environment(
@@ -70,6 +92,8 @@ def environment(templates: Path = TEMPLATES) -> Environment:
     env.filters["esc"] = esc
     env.filters["link"] = _link
     env.globals["source_links"] = source_links
+    env.globals["summary_of"] = summary_of
+    env.globals["agency_description"] = agency_description
     env.globals.update(ROLE_NAMES=ROLE_NAMES, KIND_NAMES=KIND_NAMES, DEADLINE_KINDS=DEADLINE_KINDS,
                        agency_keys=search.agency_keys, item_keys=search.item_keys,
                        STATES=STATES, STATUSES=STATUSES, status_chart=charts.status_chart)

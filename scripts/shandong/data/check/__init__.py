@@ -49,7 +49,7 @@ WARNING_RULES = [rules_units.rule_unused_units]
 
 RULES = [rules_units.rule_unique, rules_units.rule_aliases, rules_units.rule_unit_references,
          rules_documents.rule_theme_references, rules_documents.rule_section_references,
-         rules_documents.rule_related_tasks, rules_documents.rule_measure_id, rules_units.rule_units_once,
+         rules_documents.rule_related_tasks, rules_documents.rule_measure_id, rules_documents.rule_titles, rules_units.rule_units_once,
          rules_units.rule_units_as_written, rules_documents.rule_schedules, rules_documents.rule_targets_and_deadlines,
          rules_progress.rule_real_dates, rules_progress.rule_dates_not_in_the_future, rules_progress.rule_report_item,
          rules_progress.rule_report_before_document, rules_progress.rule_report_dates_unique, rules_progress.rule_citations,
@@ -81,11 +81,17 @@ LOOKUPS = ("unknown unit ", "unknown item ", "unknown source ")
 
 
 def one_message_per_mistake(problems: list[Problem]) -> set[Problem]:
-    """A unit, item or source that is not an id (e.g. a Chinese name) fails the schema's id form and
-    the registry lookup at the same place: keep only the lookup, which says what to write."""
+    """One message per mistake:
+    - a unit, item or source that is not an id (e.g. a Chinese name) fails the schema's id form and the
+      registry lookup at the same place: keep only the lookup, which says what to write;
+    - a text that differs from the source document no longer holds its short title's words: keep only the
+      text's message (fixing the text fixes both)."""
     unknown = {(p.file, p.line, p.col) for p in problems if p.message.startswith(LOOKUPS)}
+    miscopied = {(p.file, p.path[:-1]) for p in problems
+                 if p.path and p.path[-1] == "text" and "differs from the source document" in p.message}
     return {p for p in problems
-            if not ((p.file, p.line, p.col) in unknown and "does not have the expected form" in p.message)}
+            if not ((p.file, p.line, p.col) in unknown and "does not have the expected form" in p.message)
+            and not (p.path and p.path[-1] == "title" and (p.file, p.path[:-1]) in miscopied)}
 
 
 def warnings(docs: dict[str, Document | None]) -> list[Problem]:

@@ -74,6 +74,8 @@ def schema_problems(doc: Document, schema_name: str) -> list[Problem]:
             msg = f"{found} (expected {_expected(s, _type_words(want))})"
         elif v == "pattern":
             msg = f"{_show(inst)} does not have the expected form (expected {_expected(s, 'text matching ' + s['pattern'])})"
+        elif v == "maxLength":
+            msg = f"{_show(inst)} is {len(inst)} characters long (expected {_expected(s, f'at most {err.validator_value} characters')})"
         elif v in ("minLength", "minItems"):
             msg = f"{_show(inst)} is empty (expected {_expected(s, 'a value')})"
         elif v == "uniqueItems":

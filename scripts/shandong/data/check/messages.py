@@ -63,7 +63,7 @@ def did_you_mean(value: Any, choices: dict[str, str], shown: dict[str, str] | No
 
 def _p(doc: Document, path: tuple, message: str, key: bool = False) -> Problem:
     line, col = doc.key_where(path) if key else doc.where(path)
-    return Problem(doc.file, line, col, where(doc.data, path), message)
+    return Problem(doc.file, line, col, where(doc.data, path), message, path=tuple(path))
 
 
 def _show(x: Any) -> str:

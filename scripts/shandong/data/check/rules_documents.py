@@ -123,3 +123,34 @@ def rule_targets_and_deadlines(docs, reg) -> Iterator[Problem]:
                 yield _p(doc, ("measures", i, *sub, phrase_field), f"'{phrase}' is not in the measure's text (expected a time phrase the text uses)")
 
 
+
+
+# Characters a short title may add or leave out freely: punctuation, quotes, brackets and spaces.
+_TITLE_FREE = re.compile(r"[\s\u3000-\u303f\uff00-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2010-\u206f!-/:-@\[-`{-~]")
+OPENING = re.compile("[，。；：]")
+
+
+def opening_clause(text: str) -> str:
+    """An item's opening clause: its text up to the first ，。；or ：."""
+    return OPENING.split(text, maxsplit=1)[0]
+
+
+def _in_order(short: str, clause: str) -> bool:
+    """Whether the words of ``short`` (punctuation aside) are characters of ``clause``, in order."""
+    rest = iter(_TITLE_FREE.sub("", clause))
+    return all(c in rest for c in _TITLE_FREE.sub("", short))
+
+
+def rule_titles(docs, reg) -> Iterator[Problem]:
+    """An item's short title (editorial) is taken from its opening clause: its words in their order, some left out."""
+    for kind, key, label in (("tasks", "tasks", "task"), ("measures", "measures", "measure")):
+        doc = docs[kind]
+        for i, rec in records(doc, key):
+            title, text = rec.get("title"), rec.get("text")
+            if not (isinstance(title, str) and isinstance(text, str)) or _in_order(title, opening_clause(text)):
+                continue
+            clause = opening_clause(text)
+            hint = f"; did you mean '{clause}'?" if len(clause) <= 24 else ""
+            yield _p(doc, (key, i, "title"), f"title '{title}' is not taken from the {label}'s opening clause '{clause}'"
+                                             f" (expected the clause's own words in their order: a short title may leave words"
+                                             f" out, but not add or change any){hint}")

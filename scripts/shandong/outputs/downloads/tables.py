@@ -71,6 +71,7 @@ def tasks_table(model: Model) -> Table:
     columns = [
         Column("number", "序号", "Task number in the document"),
         Column("text", "重点工作（原文）", "Task text, verbatim"),
+        Column("title", "短标题（编辑，取自原文首句）", "Short title (editorial, from the text's opening clause)"),
         Column("units_as_written", "责任单位（原文）", "Responsible units exactly as written"),
         Column("units", f"责任单位 id，以“{LIST_SEP}”分隔", f"Responsible unit ids, '{LIST_SEP}'-separated, in the document's order"),
         Column("units_short", f"责任单位简称，以“{NAME_SEP}”分隔", f"Short names of the units, '{NAME_SEP}'-separated"),
@@ -85,6 +86,7 @@ def tasks_table(model: Model) -> Table:
     rows = [{
         "number": x.number,
         "text": x.text,
+        "title": x.short_title,
         "units_as_written": x.units_as_written,
         "units": _ids(x.roles["task"]),
         "units_short": _short(model, x.roles["task"]),
@@ -106,6 +108,7 @@ def measures_table(model: Model) -> Table:
         Column("subsection", "所属小节编号（无小节为空）", "Subsection number (empty when the section has none)"),
         Column("ordinal", "在部分/小节中的序号", "Position in its section or subsection"),
         Column("text", "措施内容（原文）", "Measure text, verbatim"),
+        Column("title", "短标题（编辑，取自原文首句）", "Short title (editorial, from the text's opening clause)"),
         Column("attribution", "括注的责任分工（原文）", "Attribution in parentheses, verbatim"),
         Column("lead", f"牵头单位 id，以“{LIST_SEP}”分隔", "Lead unit ids"),
         Column("lead_short", f"牵头单位简称，以“{NAME_SEP}”分隔", "Lead units, short names"),
@@ -133,6 +136,7 @@ def measures_table(model: Model) -> Table:
             "subsection": x.subsection.number if x.subsection else None,
             "ordinal": x.ordinal,
             "text": x.text,
+            "title": x.short_title,
             "attribution": x.units_as_written,
             "lead": _ids(role["lead"]),
             "lead_short": _short(model, role["lead"]),

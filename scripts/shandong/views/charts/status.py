@@ -23,16 +23,22 @@ def _state_row(label_key: str, label: str, items: list[Item]) -> dict:
     return {"key": label_key, "label": label, **{s: counts[s] for s in STATES}, "total": len(items)}
 
 
-def _state_columns(first: str) -> list[tuple[str, str]]:
-    return [("label", first)] + [(s, v[0]) for s, v in STATES.items()] + [("total", "合计")]
+def _state_columns(first: str, rows: list[dict]) -> list[tuple[str, str]]:
+    """The label, the states that occur in ``rows`` (in the order of STATES), the total."""
+    return [("label", first)] + [(s, v[0]) for s, v in STATES.items() if any(r[s] for r in rows)] + [("total", "合计")]
+
+
+def table_states(table: ChartTable) -> list[str]:
+    """The states a status table (and so its chart and legend) shows: those that occur."""
+    return [k for k, _ in table.columns if k in STATES]
 
 
 def status_themes_table(model: Model, items: list[Item] | None = None) -> ChartTable:
     """Per theme, how many of ``items`` (default: all) are in each state."""
     chosen = model.items if items is None else items
     rows = [_state_row(tid, t.name, [x for x in chosen if x.theme == tid]) for tid, t in model.themes.items()]
-    return ChartTable(f"进展：各主题的事项按状态（截至 {model.as_of.isoformat()}）", _state_columns("主题"),
-                      [r for r in rows if r["total"]])
+    rows = [r for r in rows if r["total"]]
+    return ChartTable(f"进展：各主题的事项按状态（截至 {model.as_of.isoformat()}）", _state_columns("主题", rows), rows)
 
 
 def status_roles_table(model: Model, aid: str | None = None, items: list[Item] | None = None) -> ChartTable:
@@ -50,8 +56,8 @@ def status_roles_table(model: Model, aid: str | None = None, items: list[Item] |
             chosen = [x for x in chosen if id(x) in keep]
         rows.append(_state_row(role, ROLE_LABELS[role], chosen))
     who = f"{model.agencies[aid].short}：" if aid else ""
-    return ChartTable(f"进展：{who}按角色的事项状态（截至 {model.as_of.isoformat()}）", _state_columns("角色"),
-                      [r for r in rows if r["total"]])
+    rows = [r for r in rows if r["total"]]
+    return ChartTable(f"进展：{who}按角色的事项状态（截至 {model.as_of.isoformat()}）", _state_columns("角色", rows), rows)
 
 
 def _status_desc(rows: list[dict], what: str) -> str:
@@ -66,7 +72,7 @@ def status_svg(table: ChartTable, key: str, title: str, what: str) -> str:
     rows = table.rows
     label_w = max([text_width(r["label"], 12) for r in rows] + [60]) + 14
     bar_w, row_h, top_y = 420, 26, 24
-    legend = [(state_colour(s), v[0]) for s, v in STATES.items()]
+    legend = [(state_colour(s), STATES[s][0]) for s in table_states(table)]
     # the legend wraps: one line per three states
     lines = [legend[i:i + 3] for i in range(0, len(legend), 3)]
     legend_h = 20 * len(lines)
@@ -120,7 +126,7 @@ def status_narrow_svg(table: ChartTable, key: str, title: str, what: str) -> str
     """``status_svg`` for a phone: each row's name and total on a line above its bar, the legend in
     two columns, no text under NFS px."""
     rows = table.rows
-    legend = [(state_colour(s), v[0]) for s, v in STATES.items()]
+    legend = [(state_colour(s), STATES[s][0]) for s in table_states(table)]
     top = 14 + (len(legend) + 1) // 2 * 18 + 8
     row_h, bar_h = 46, 20
     bar_w = NARROW - 10
