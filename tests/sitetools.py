@@ -106,11 +106,17 @@ def build_site(out: Path, data_dir: Path | None = None, pdf: bool = True, site_u
     return out
 
 
+# The fixture datasets' sites are built with a public address (the real data's without one), so that both
+# kinds of build are tested: absolute links where the address is known, none invented where it is not.
+FIXTURE_SITE_URL = "https://digital-shandong.test/sub/"  # .test: reserved, never a real address
+
+
 def built_site(data_dir: Path | None = None) -> Path:
     """The site built from ``data_dir`` (default data/), once per test run and dataset; returns its folder."""
     import tempfile
 
     key = str(data_dir or "")
     if key not in _built:
-        _built[key] = build_site(Path(tempfile.mkdtemp(prefix="ds-site-")) / "site", data_dir)
+        _built[key] = build_site(Path(tempfile.mkdtemp(prefix="ds-site-")) / "site", data_dir,
+                                 site_url=FIXTURE_SITE_URL if data_dir else "")
     return _built[key]

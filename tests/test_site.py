@@ -6,12 +6,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from shandong.data.check import load_checked
 from shandong.data.model import ROLE_NAMES
-from sitetools import article, page, resolve, soup
+from sitetools import article, data_model, page, resolve, soup
 
 pytestmark = pytest.mark.build
-MODEL = load_checked()
 
 
 def item_keys_by_role(doc) -> dict[str, list[str]]:
@@ -28,16 +26,16 @@ def item_keys_by_role(doc) -> dict[str, list[str]]:
 
 
 def test_every_agency_page_lists_exactly_its_items_per_role(site):
-    for aid, roles in MODEL.by_agency.items():
+    for aid, roles in data_model().by_agency.items():
         doc = page(site, f"agencies/{aid}/")
         expected = {role: sorted(i.key for i in items) for role, items in roles.items()}
         got = {role: sorted(keys) for role, keys in item_keys_by_role(doc).items()}
         assert got == expected, aid
-        assert MODEL.agencies[aid].name in article(doc).h1.get_text()
+        assert data_model().agencies[aid].name in article(doc).h1.get_text()
 
 
 def test_agency_pages_link_each_item_and_its_co_units(site):
-    for aid, roles in MODEL.by_agency.items():
+    for aid, roles in data_model().by_agency.items():
         doc = article(page(site, f"agencies/{aid}/"))
         for items in roles.values():
             for item in items:
@@ -52,11 +50,15 @@ def test_agency_pages_link_each_item_and_its_co_units(site):
                 text = " ".join(b.get_text(" ") for b in block)
                 assert item.text in text
                 hrefs = {urlsplit(a["href"]).path.rstrip("/").rsplit("/", 1)[-1] for b in block for a in b.find_all("a", href=True)}
-                assert set(MODEL.co_units(item, aid)) <= hrefs, (aid, item.key)
+                assert set(data_model().co_units(item, aid)) <= hrefs, (aid, item.key)
 
 
-@pytest.mark.parametrize("item", MODEL.items, ids=lambda i: i.key)
-def test_every_item_has_a_page_linking_all_its_units(site, item):
+def test_every_item_has_a_page_linking_all_its_units(site):
+    for item in data_model().items:
+        check_item_page(site, item)
+
+
+def check_item_page(site, item):
     doc = article(page(site, item.url))
     assert item.text in doc.get_text()
     linked = {urlsplit(a["href"]).path.rstrip("/").rsplit("/", 1)[-1] for a in doc.find_all("a", href=True)
@@ -67,10 +69,10 @@ def test_every_item_has_a_page_linking_all_its_units(site, item):
 
 def test_home_page_counts_equal_the_data(site):
     text = article(page(site, "")).get_text()
-    assert f"{len(MODEL.tasks)} 项重点任务" in text
-    assert f"{len(MODEL.measures)} 项措施" in text
-    assert f"{len(MODEL.targets)} 个量化目标" in text
-    assert f"{len(MODEL.agencies)} 个责任单位" in text
+    assert f"{len(data_model().tasks)} 项重点任务" in text
+    assert f"{len(data_model().measures)} 项措施" in text
+    assert f"{len(data_model().targets)} 个量化目标" in text
+    assert f"{len(data_model().agencies)} 个责任单位" in text
 
 
 def test_agency_index_has_a_row_per_agency_with_its_counts(site):
@@ -81,14 +83,14 @@ def test_agency_index_has_a_row_per_agency_with_its_counts(site):
         cells = [td.get_text(strip=True) for td in tr.find_all("td")]
         if a and "agencies/" not in a["href"] and cells and len(cells) == 7:
             rows[a["href"].strip("./").rstrip("/")] = cells
-    assert set(rows) == set(MODEL.agencies)
+    assert set(rows) == set(data_model().agencies)
     for aid, cells in rows.items():
         counts = [int(c) for c in cells[2:6]]
-        assert counts == [MODEL.agency_count(aid, r) for r in ("lead", "support", "responsible", "task")], aid
+        assert counts == [data_model().agency_count(aid, r) for r in ("lead", "support", "responsible", "task")], aid
 
 
 def test_theme_pages_hold_every_item_of_the_theme(site):
-    for tid, items in MODEL.by_theme.items():
+    for tid, items in data_model().by_theme.items():
         doc = article(page(site, f"themes/{tid}/"))
         hrefs = {urlsplit(a["href"]).path.strip("./").rstrip("/") for a in doc.find_all("a", href=True)}
         expected = {i.url.rstrip("/") for i in items}
@@ -98,11 +100,11 @@ def test_theme_pages_hold_every_item_of_the_theme(site):
 def test_targets_and_deadlines_pages(site):
     targets = article(page(site, "targets/"))
     rows = [tr for tr in targets.select("table tbody tr") if not tr.find_parent(class_="ds-target-progress")]
-    assert len(rows) == len(MODEL.targets)  # (the progress table is tested in test_progress_site.py)
-    for t in MODEL.targets:
+    assert len(rows) == len(data_model().targets)  # (the progress table is tested in test_progress_site.py)
+    for t in data_model().targets:
         assert t.text in targets.get_text()
     deadlines = article(page(site, "deadlines/")).get_text()
-    for item in MODEL.items:
+    for item in data_model().items:
         assert item.text in deadlines
 
 
@@ -111,8 +113,8 @@ def html_files(site: Path) -> list[Path]:
     Fails on a site that lacks any generated page, so that no test over these files passes on an empty site."""
     files = sorted(p for p in site.rglob("*.html") if "briefs" not in p.parts and p.name != "404.html")
     pages = {p.parent.relative_to(site).as_posix() + "/" for p in files if p.name == "index.html"}
-    expected = {u.lstrip("/") for u in [*(a.url for a in MODEL.agencies.values()), *(t.url for t in MODEL.themes.values()),
-                                        *(i.url for i in MODEL.items)]}
+    expected = {u.lstrip("/") for u in [*(a.url for a in data_model().agencies.values()), *(t.url for t in data_model().themes.values()),
+                                        *(i.url for i in data_model().items)]}
     assert expected <= pages, sorted(expected - pages)[:5]
     return files
 
@@ -173,7 +175,7 @@ def test_chinese_headings_get_real_anchors(site):
 
 
 def test_downloads_and_briefs_are_published(site):
-    for aid in MODEL.agencies:
+    for aid in data_model().agencies:
         assert (site / "briefs" / f"{aid}.pdf").stat().st_size > 1000
         assert (site / "briefs" / f"{aid}.html").exists()
     for name in ("digital-shandong.json", "assignments.csv", "digital-shandong.xlsx"):
@@ -187,7 +189,7 @@ def test_agency_pages_name_their_most_frequent_partners(site):
         got = [(tr.find("a")["href"].strip("./").rstrip("/").rsplit("/", 1)[-1], int(tr.find_all("td")[1].get_text()))
                for tr in rows]
         shared = {}
-        for item in MODEL.items:
+        for item in data_model().items:
             if aid in item.units():
                 for u in set(item.units()) - {aid}:
                     shared[u] = shared.get(u, 0) + 1
@@ -205,10 +207,81 @@ def test_every_page_is_titled_by_its_heading_not_its_file_name(site):
                "agencies/big-data-bureau/": "山东省大数据局（省大数据局）"}
     for url, title in by_hand.items():
         assert page(site, url).title.get_text() == title + suffix, url
-    for item in MODEL.items:
+    for item in data_model().items:
         doc = page(site, item.url)
         heading = " ".join(article(doc).h1.get_text().split()).rstrip("¶").strip()
         assert doc.title.get_text() == heading + suffix, item.url
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     titles = {d["location"]: d["title"] for d in index["docs"] if "#" not in d["location"]}
     assert titles["measures/m1-2-6/"] == "行动措施 1.2.6" and titles["tasks/38/"] == "重点任务 38"
+
+
+def test_no_page_shows_an_escaped_entity_as_text(site):
+    """Text escaped twice shows its entities to readers (units&#95;as&#95;written on the downloads page): no page's
+    visible text, read by an HTML parser, holds an entity."""
+    import re
+
+    from bs4 import BeautifulSoup
+
+    entity = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
+    shown = []
+    for html in sorted(site.rglob("*.html")):
+        text = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser").get_text(" ")
+        shown += [f"{html.relative_to(site)}: {m[0]}" for m in entity.finditer(text)]
+    assert shown == []
+
+
+def test_downloads_page_names_fields_as_the_files_do(site):
+    doc = article(page(site, "data/"))
+    codes = {c.get_text() for c in doc.find_all("code")}
+    assert {"units_as_written", "$schema", "schedule_as_written", "title"} <= codes
+
+
+@pytest.mark.parametrize("url", ["", "tasks/1/", "agencies/big-data-bureau/", "data/"])
+def test_no_placeholder_address_without_a_site_url(site, url):
+    """The test site is built without SITE_URL: nothing may invent an address (no canonical link, an empty sitemap)."""
+    doc = page(site, url)
+    assert doc.find("link", rel="canonical") is None
+    assert "example.org" not in str(doc)
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>" not in sitemap and "example.org" not in sitemap
+
+
+def test_deploy_without_a_site_address_stops(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from shandong import ROOT
+
+    for url in ("", "https://example.org/digital-shandong/"):
+        env = {**os.environ, "SHANDONG_DEPLOY": "1", "SITE_URL": url, "PYTHONPATH": str(ROOT / "scripts")}
+        run = subprocess.run([sys.executable, "-m", "shandong.engine.build", str(tmp_path / "site"), "--tree",
+                              str(tmp_path / "docs")], cwd=ROOT, env=env, capture_output=True, text=True)
+        assert run.returncode == 1 and "public address" in run.stderr and not (tmp_path / "docs").exists(), url
+
+
+def test_404_page_is_in_chinese_and_leads_back(site):
+    doc = soup(site / "404.html")
+    assert doc.find("h1").get_text(strip=True) == "找不到这个页面"
+    assert doc.find("title").get_text().startswith("找不到这个页面")
+    hrefs = {a["href"] for a in doc.select("article a[href]")}
+    for section in ("themes/", "agencies/", "deadlines/", "targets/", "data/", "about/"):
+        assert any(h.endswith(section) for h in hrefs), section
+
+
+@pytest.mark.slow
+def test_404_page_works_at_any_depth_of_the_published_site():
+    """GitHub Pages serves 404.html for every missing path, at any depth: its styles and links are absolute,
+    from the site's public address, and they exist in the site."""
+    from progress_expect import FIXTURE
+    from sitetools import FIXTURE_SITE_URL, built_site
+
+    site = built_site(FIXTURE)
+    base = urlsplit(FIXTURE_SITE_URL).path
+    doc = soup(site / "404.html")
+    refs = [t.get("href") or t.get("src") for t in doc.select("link[rel=stylesheet], script[src], article a[href]")]
+    assert refs and all(r.startswith(base) for r in refs), refs
+    for r in refs:
+        target = site / r.removeprefix(base)
+        assert (target / "index.html" if r.endswith("/") else target).is_file(), r

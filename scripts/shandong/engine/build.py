@@ -212,6 +212,11 @@ def main(argv: list[str]) -> int:
     p.add_argument("--tree", type=Path, default=TREE, help="where the generate step writes the docs tree (default: build/docs)")
     args = p.parse_args(argv)
     settings = Settings.from_env()
+    if os.environ.get("SHANDONG_DEPLOY") == "1" and not settings.site_url:
+        # The published site's canonical links, sitemap, feeds and briefs need its real address; never invent one.
+        print(f"SITE_URL is {os.environ.get('SITE_URL', '')!r}: the deploy needs the site's public address "
+              "(https://…/, not a placeholder); nothing was built.", file=sys.stderr)
+        return 1
     if args.serve:
         return Server(settings, args.dev_addr, tree=args.tree).run()
     try:

@@ -73,7 +73,7 @@ def macros(model: Model, ctx: PageContext, path: str) -> dict[str, Callable]:
         return counts[what]
 
     def partial(template: str, **kwargs) -> Markup:
-        return Markup(render(f"partials/{template}.md.j2", page_path=path, m=model, **kwargs))
+        return Markup(render(f"partials/{template}.md.j2", page_path=path, m=model, repo=ctx.repo, **kwargs))
 
     def chart(name: str) -> Markup:
         """An SVG chart of ``charts.CHARTS`` with the table of its numbers beside it."""
