@@ -64,11 +64,11 @@ def dataset(data_dir: Path = FIXTURE) -> Dataset:
     targets = []
     for t in tasks["tasks"]:
         key = f"task-{t['number']}"
-        items[key] = Expected(key, f"重点任务 {t['number']}", f"tasks/{t['number']}/", t["theme"],
+        items[key] = Expected(key, f"重点任务 {t['number']}：{t['title']}", f"tasks/{t['number']}/", t["theme"],
                               {"task": list(t["units"])}, t["schedule"].get("year"))
     for r in measures["measures"]:
         mid = r["id"]
-        items[mid] = Expected(mid, "行动措施 " + mid[1:].replace("-", "."), f"measures/{mid}/",
+        items[mid] = Expected(mid, "行动措施 " + mid[1:].replace("-", ".") + "：" + r["title"], f"measures/{mid}/",
                               section_theme[r["section"]],
                               {role: list(r[role]) for role in ("lead", "support", "responsible") if r.get(role)},
                               int(str(r["deadline"]["date"])[:4]))

@@ -45,15 +45,15 @@ def tiny_data_dir(root: Path) -> Path:
         {"id": "two", "name": "第二", "en": "Two", "description": "说明", "description_en": "d"},
     ]})
     dump("plan/tasks.yaml", {"document": {"title": "任务分工", "source": "x.txt", "period": {"start": 2018, "end": 2022}}, "tasks": [
-        {"number": 1, "text": "做<好>&“事”", "units_as_written": "甲局、乙厅、各市政府", "units": ["alpha", "beta", "cities"],
+        {"number": 1, "text": "做<好>&“事”", "title": "做<好>&“事”", "units_as_written": "甲局、乙厅、各市政府", "units": ["alpha", "beta", "cities"],
          "schedule": {"as_written": "持续推进", "kind": "ongoing"}, "theme": "one"},
-        {"number": 2, "text": "再做一件", "units_as_written": "乙厅", "units": ["beta"],
+        {"number": 2, "text": "再做一件", "title": "再做一件", "units_as_written": "乙厅", "units": ["beta"],
          "schedule": {"as_written": "2020年完成", "kind": "complete", "year": 2020}, "theme": "two"},
     ]})
     dump("action-2020/measures.yaml", {
         "document": {"title": "行动方案", "source": "y.txt", "year": 2020}, "preamble": "前言。",
         "sections": [{"number": 1, "heading": "部分<一>", "theme": "one", "subsections": [{"number": 1, "heading": "小节&"}]}],
-        "measures": [{"id": "m1-1-1", "section": 1, "subsection": 1, "text": "年底前建成<10>个平台&\"'。",
+        "measures": [{"id": "m1-1-1", "section": 1, "subsection": 1, "text": "年底前建成<10>个平台&\"'。", "title": "建成<10>个平台&\"'",
                       "attribution": "甲局牵头，乙厅配合", "lead": ["alpha"], "support": ["beta"],
                       "deadline": {"date": "2020-12-31", "as_written": "年底前"},
                       "targets": [{"text": "建成<10>个平台", "metric": "平台", "value": 10, "unit": "个", "due": "2020-12-31", "due_as_written": "年底前"}],

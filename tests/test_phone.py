@@ -371,3 +371,28 @@ def test_deadlines_progress_filters_on_a_dataset_with_reports(browser):
             assert sorted(h.removeprefix("../") for h in shown_keys(pg)) == want, (name, value)
             pg.select_option(f"#ds-f-{name}", "")
     assert watch.problems() == []
+
+
+TAP_TARGETS = """() => Array.from(document.querySelectorAll('article a[href*="tasks/"], article a[href*="measures/"]')).flatMap(a => {
+    const r = a.getBoundingClientRect();
+    if (!r.width || a.closest('nav, .ds-edit')) return [];
+    return [{text: a.textContent.trim(), w: r.width, h: r.height}];
+})"""
+
+
+@pytest.mark.browser
+@pytest.mark.build
+def test_item_links_are_big_enough_to_tap_on_a_phone(browser, site_url):
+    """Items are linked by their titles (not a bare number 8 px wide): every link to a task or measure on the
+    theme and agency pages is at least 24×24 CSS px on a 390×844 phone (WCAG 2.5.8)."""
+    seen, small = 0, []
+    with watched_page(browser, viewport=PHONE, is_mobile=True, has_touch=True) as (pg, watch):
+        for url in [f"themes/{t}/" for t in data_model().themes] + ["agencies/big-data-bureau/", "deadlines/"]:
+            pg.goto(site_url + url)
+            for a in pg.evaluate(TAP_TARGETS):
+                seen += 1
+                if a["w"] < 24 or a["h"] < 24:
+                    small.append(f"/{url} {a['text']!r}: {a['w']:.0f}×{a['h']:.0f}")
+    assert seen > 100
+    assert small == []
+    assert watch.problems() == []

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from progress_expect import ALL_STATES, FIXTURE, ROOT, ZH, dataset
-from sitetools import built_site, page, resolve
+from sitetools import article, built_site, page, resolve
 
 pytestmark = [pytest.mark.build, pytest.mark.slow]
 D = dataset()
@@ -103,10 +103,19 @@ def test_item_pages(site):
 
 
 def _check_summary(site, url, keys):
+    """The progress part of a page about ``keys``: one sentence when none of them has a report (how many
+    deadlines have passed), else the counts of the states that occur and the items listed by state."""
     doc = page(site, url)
+    if not any(D.items[k].reports for k in keys):
+        assert doc.select_one(".ds-progress-summary") is None and doc.select_one("svg[class*=chart-status]") is None, url
+        text = doc.select_one(".ds-progress-none").get_text()
+        passed = [k for k in keys if D.items[k].state == "overdue-unreported"]
+        assert "尚未收录" in text and "任何进展报告" in text, url
+        assert (f"其中 {len(passed)} 项的期限已过" in text) if passed else ("期限已过" not in text), url
+        return doc
     section = doc.select_one(".ds-progress-summary")
     assert section is not None, url
-    assert counts_table(section) == D.counts(keys), url
+    assert counts_table(section) == {s: n for s, n in D.counts(keys).items() if n}, url
     assert f"截至 {D.as_of.isoformat()}" in section.get_text(" ", strip=True).replace("截至 ", "截至 ")
     expected = {s: {D.items[k].url for k in keys if D.items[k].state == s} for s in ALL_STATES}
     assert listed_by_state(site, url, doc) == {s: v for s, v in expected.items() if v}, url
@@ -125,7 +134,7 @@ def test_agency_pages(site):
         assert (site / "feeds" / "agencies" / f"{aid}.atom").is_file()
         # the chart of its items by role: numbers read back from the SVG
         svg = doc.select_one(f"svg.sd-chart-chart-status-role-{aid}")
-        if keys:
+        if any(D.items[k].reports for k in keys):
             for bar in svg.select("g.bar"):
                 role = bar["data-key"]
                 mine = [k for k in keys if aid in D.items[k].units.get(role, [])]
@@ -240,12 +249,22 @@ def test_real_data_says_no_progress_reported():
     assert not any(x.reports for x in real.items.values())
     site = built_site()
     doc = page(site, "")
-    section = doc.select_one(".ds-progress-summary")
-    assert f"本站尚未收录这 {len(real.items)} 项事项的任何进展报告" in section.get_text(strip=True)
-    assert counts_table(section) == real.counts(real.items)
+    assert doc.select_one(".ds-progress-summary") is None and doc.select_one("svg[class*=chart-status]") is None
+    passed = [x for x in real.items.values() if x.state == "overdue-unreported"]
+    text = doc.select_one(".ds-progress-none").get_text()
+    assert "本站尚未收录任何进展报告" in text and f"其中 {len(passed)} 项的期限已过" in text
+    assert f"最早在 {min(x.year for x in passed)} 年" in text
+    # the content comes first: the themes and the charts before the progress sentence
+    body = str(article(doc))
+    assert body.index("五个主题") < body.index("一图看分工") < body.index("ds-progress-none")
     x = next(iter(real.items.values()))
     assert "未报告进展" in page(site, x.url).select_one(".ds-progress").get_text()
-    assert "没有一个有报告数值" in page(site, "targets/").get_text()
+    targets = page(site, "targets/")
+    assert f"本站尚未收录这 {len(real.targets)} 个量化目标的任何报告数值" in targets.get_text()
+    assert targets.select(".ds-no-value") == []  # no card per target saying so
+    deadlines = page(site, "deadlines/")
+    assert f"{len(real.items)} 项事项中 {len(passed)} 项的期限已过" in deadlines.get_text()
+    assert deadlines.select_one("#by-state") is None and deadlines.select("select[name=state]") == []
 
 
 def test_build_without_git_history(tmp_path):

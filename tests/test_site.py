@@ -203,7 +203,8 @@ def test_every_page_is_titled_by_its_heading_not_its_file_name(site):
     import json
 
     suffix = " - " + soup(site / "index.html").title.get_text().split(" - ")[-1]
-    by_hand = {"tasks/38/": "重点任务 38", "measures/m1-2-6/": "行动措施 1.2.6", "measures/m5-1/": "行动措施 5.1",
+    by_hand = {"tasks/38/": "重点任务 38：编制实施《山东省电子政务和数据管理办法》",
+               "measures/m1-2-6/": "行动措施 1.2.6：建设机关事业单位监管考核平台", "measures/m5-1/": "行动措施 5.1：加强组织领导",
                "agencies/big-data-bureau/": "山东省大数据局（省大数据局）"}
     for url, title in by_hand.items():
         assert page(site, url).title.get_text() == title + suffix, url
@@ -213,7 +214,7 @@ def test_every_page_is_titled_by_its_heading_not_its_file_name(site):
         assert doc.title.get_text() == heading + suffix, item.url
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     titles = {d["location"]: d["title"] for d in index["docs"] if "#" not in d["location"]}
-    assert titles["measures/m1-2-6/"] == "行动措施 1.2.6" and titles["tasks/38/"] == "重点任务 38"
+    assert titles["measures/m1-2-6/"] == by_hand["measures/m1-2-6/"] and titles["tasks/38/"] == by_hand["tasks/38/"]
 
 
 def test_no_page_shows_an_escaped_entity_as_text(site):
@@ -285,3 +286,32 @@ def test_404_page_works_at_any_depth_of_the_published_site():
     for r in refs:
         target = site / r.removeprefix(base)
         assert (target / "index.html" if r.endswith("/") else target).is_file(), r
+
+
+def test_items_are_known_by_their_short_titles(site):
+    """Every item page: heading, <title> and description name the item by its title (number and editorial short
+    title, from the YAML) and its own words, not by its number alone or the site's description; theme pages
+    link each task by its title."""
+    import yaml
+
+    from shandong.config import DATA
+
+    site_description = soup(site / "index.html").find("meta", attrs={"name": "description"})["content"]
+    tasks = yaml.safe_load((DATA / "plan/tasks.yaml").read_text(encoding="utf-8"))["tasks"]
+    measures = yaml.safe_load((DATA / "action-2020/measures.yaml").read_text(encoding="utf-8"))["measures"]
+    expected = {f"tasks/{t['number']}/": (f"重点任务 {t['number']}：{t['title']}", t["text"]) for t in tasks}
+    expected |= {f"measures/{m['id']}/": (f"行动措施 {m['id'][1:].replace('-', '.')}：{m['title']}", m["text"]) for m in measures}
+    for url, (title, text) in expected.items():
+        doc = page(site, url)
+        assert " ".join(article(doc).h1.get_text().split()).rstrip("¶").strip() == title, url
+        assert doc.title.get_text().startswith(title + " - "), url
+        description = doc.find("meta", attrs={"name": "description"})["content"]
+        assert description != site_description and text.startswith(description.removesuffix("…")), url
+        assert "本站编辑所拟" in article(doc).get_text()  # the title is marked as editorial
+    for tid in {t["theme"] for t in tasks}:
+        doc = article(page(site, f"themes/{tid}/"))
+        links = {a.get_text(strip=True) for a in doc.select("#tasks ~ div table a[href*='tasks/']")}
+        assert links == {expected[f"tasks/{t['number']}/"][0] for t in tasks if t["theme"] == tid}, tid
+    for aid in ("big-data-bureau", "jinan"):
+        description = page(site, f"agencies/{aid}/").find("meta", attrs={"name": "description"})["content"]
+        assert description != site_description and description.startswith(data_model().agencies[aid].name), aid

@@ -53,7 +53,9 @@ def _link(ctx, target: str, label) -> Markup:
     """A Markdown link from the current page to another page's source path."""
     here = ctx.get("page_path", "index.md")
     rel = _relative(target, posixpath.dirname(here) or ".")
-    return Markup(f"[{esc(label)}]({rel})")
+    # A link to a task or measure is a tap target of its own (site.css: .ds-item, at least 24 px high).
+    item = target.startswith(("tasks/", "measures/"))
+    return Markup(f"[{esc(label)}]({rel})" + ("{: .ds-item }" if item else ""))
 
 
 SUMMARY = 100  # characters of a text in a page's description
