@@ -3,6 +3,7 @@ Markdown and odd Unicode builds into a site that shows each of them literally.""
 from __future__ import annotations
 
 import copy
+import re
 import shutil
 from pathlib import Path
 
@@ -49,6 +50,8 @@ def hostile_data(dest: Path) -> Path:
     measure = data["measures"]["measures"][0]
     measure["text"] = HOSTILE + measure["text"]
     measure["note"] = HOSTILE
+    for item in (task2, task, measure):  # the short titles (editorial) come from the new opening clauses: hostile too
+        item["title"] = re.split("[，。；：]", item["text"])[0][:24].strip()
     for kind, (rel, _) in FILES.items():
         out = dest / rel
         out.parent.mkdir(parents=True, exist_ok=True)

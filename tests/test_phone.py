@@ -107,6 +107,8 @@ def test_phone_charts_are_drawn_at_their_own_size_inside_the_content(browser, si
     """The phone layout of every chart fits the content column of a 390×844 phone as drawn (not scaled down,
     which would shrink its text), measured in the browser: not against the drawing code's own width."""
     seen, bad = 0, []
+    site = built_site()
+    drawn = sum(len(page(site, url).select(".ds-chart-narrow svg")) for url in main_pages())  # what the pages hold
     with watched_page(browser, viewport=PHONE, is_mobile=True, has_touch=True) as (pg, watch):
         for url in main_pages():
             pg.goto(site_url + url)
@@ -114,7 +116,7 @@ def test_phone_charts_are_drawn_at_their_own_size_inside_the_content(browser, si
                 seen += 1
                 if c["own"] > c["content"] + 0.5 or abs(c["drawn"] - c["own"]) > 0.5 or c["left"] < 0 or c["right"] > c["vw"]:
                     bad.append(f"/{url} {c['id']}: drawn {c['drawn']:.0f} px, own {c['own']:.0f} px, content {c['content']:.0f} px")
-    assert seen >= 10
+    assert seen == drawn > 5
     assert bad == []
     assert watch.problems() == []
 
@@ -301,7 +303,7 @@ def test_item_pages_have_a_path_back_and_previous_next_in_their_document():
             theme = data_model().themes[item.theme]
             want = [theme.name, "重点任务"] if item.kind == "task" else [theme.name, item.section.label] + (
                 [item.subsection.label] if item.subsection else [])
-            assert names == want + [item.title], item.url
+            assert names == want + [item.label], item.url
             here = "/" + item.url
             assert urljoin(here, crumbs.select("a")[0]["href"]) == f"/themes/{theme.id}/"
             role = "task" if item.kind == "task" else ("lead" if item.roles.get("lead") else "responsible")
@@ -362,7 +364,7 @@ def test_deadlines_progress_filters_on_a_dataset_with_reports(browser):
         for name, value, keep in [
             ("state", "completed", lambda x: x.state == "completed"),
             ("state", "overdue-unreported", lambda x: x.state == "overdue-unreported"),
-            ("reported", "reported", lambda x: x.current is not None),
+            ("state", "on-track", lambda x: x.state == "on-track"),
             ("due", "passed", lambda x: x.deadline_passed),
         ]:
             pg.select_option(f"#ds-f-{name}", value)

@@ -284,8 +284,8 @@ def test_404_page_works_at_any_depth_of_the_published_site():
     refs = [t.get("href") or t.get("src") for t in doc.select("link[rel=stylesheet], script[src], article a[href]")]
     assert refs and all(r.startswith(base) for r in refs), refs
     for r in refs:
-        target = site / r.removeprefix(base)
-        assert (target / "index.html" if r.endswith("/") else target).is_file(), r
+        target = (site / r.removeprefix(base)).resolve()
+        assert (target / "index.html" if target.is_dir() else target).is_file(), r
 
 
 def test_items_are_known_by_their_short_titles(site):
