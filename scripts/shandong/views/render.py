@@ -92,6 +92,8 @@ def environment(templates: Path = TEMPLATES) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["esc"] = esc
+    # Front-matter values that the theme prints into <title> and <meta content="…"> as they are: HTML-escaped here.
+    env.filters["html"] = lambda value: html.escape(str(value), quote=True)
     env.filters["link"] = _link
     env.globals["source_links"] = source_links
     env.globals["summary_of"] = summary_of
