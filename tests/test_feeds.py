@@ -161,7 +161,12 @@ def test_agency_feeds_hold_only_that_units_changes(repo, repo_feeds):
     assert first == [("新增行动措施 2.2.4", f"{SITE}measures/m2-2-4/"), ("新增单位：青岛银保监局", f"{SITE}agencies/cbirc-qingdao/")]
 
 
-def test_entry_ids_are_stable_across_builds(repo, repo_feeds):
+def test_entry_ids_are_the_commit_and_the_record_and_stable_across_builds(repo, repo_feeds):
+    c = repo.commits
+    ids = [e["id"] for e in entries(repo_feeds[feeds.SITE_FEED]) if e["term"] == "data-change"]
+    assert ids == [f"{feeds.TAG}:commit:{c['unit-removed']}:tasks/12", f"{feeds.TAG}:commit:{c['unit-added']}:tasks/12",
+                   f"{feeds.TAG}:commit:{c['rename']}:agencies/big-data-bureau", f"{feeds.TAG}:commit:{c['schedule']}:tasks/12",
+                   f"{feeds.TAG}:commit:{c['initial']}"]
     again = feeds.feeds(data_model(repo.data), SITE, history.changes(repo.data))
     for path, xml in repo_feeds.items():
         if path.endswith(".atom"):
