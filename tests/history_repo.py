@@ -1,12 +1,13 @@
 """A small git repository of the data, for the tests of the data's history (test_changes.py) and of the
 feeds (test_feeds.py). Built from a copy of data/ (conftest's ``copy_data``), one commit per step,
-each with its own date so that git lists them in this order (newest last here):
+each with its own date (git lists commits newest first by that date):
 
     initial        2026-01-01  every data file (every record added)
-    schedule       2026-01-02  task 12: schedule 2020年基本完成 → 2021年基本完成, year 2020 → 2021
-    rename         2026-01-03  on the branch "side": big-data-bureau's name 山东省大数据局 → 山东省大数据发展局
+    rename         2026-01-03  on the branch "side" (from initial): big-data-bureau's name 山东省大数据局 → 山东省大数据发展局
+    schedule       2026-01-02  on main: task 12: schedule 2020年基本完成 → 2021年基本完成, year 2020 → 2021
     code           2026-01-04  on main: scripts/tool.py only
-    merge          2026-01-05  merges "side" into main (--no-ff): a merge commit
+    merge          2026-01-05  merges "side" into main: a merge commit whose data differs from both parents'
+                               (so that git log -- data lists it)
     unit-added     2026-01-06  task 12: units + cbirc-qingdao
     layout         2026-01-07  comments, quoting, flow style and key order only (tasks.yaml, agencies.yaml)
     schema         2026-01-08  data/schemas/tasks.schema.json only (not a data file)
@@ -73,12 +74,12 @@ def make(root: Path, copy_data: Callable[[Path], Path]) -> DataRepo:
     (root / "scripts" / "tool.py").write_text("print('tool')\n", encoding="utf-8")
     git(root, "init", "-q", "-b", "main")
     repo.commit("initial", 1)
-    edit(tasks, TASK_12.format(2020), TASK_12.format(2021))
-    repo.commit("schedule", 2)
     git(root, "checkout", "-q", "-b", "side")
     edit(agencies, "    name: 山东省大数据局\n", "    name: 山东省大数据发展局\n")
     repo.commit("rename", 3)
     git(root, "checkout", "-q", "main")
+    edit(tasks, TASK_12.format(2020), TASK_12.format(2021))
+    repo.commit("schedule", 2)
     (root / "scripts" / "tool.py").write_text("print('tool, changed')\n", encoding="utf-8")
     repo.commit("code", 4)
     repo.commit("merge", 5, "merge", "-q", "--no-ff", "side", "-m", "Merge branch 'side'")
