@@ -201,8 +201,9 @@ def test_history_lists_what_each_commit_changed_without_merges_code_or_layout(re
                                                            ("schedule.year", 2020, 2021)])]
     first = [x for x in changes if x.commit == c["initial"]][0]
     assert {r.action for r in first.records} == {"added"}
-    assert [r.id for r in first.records if r.id not in initial_ids(repo.data)] == []
-    assert len({r.id for r in first.records}) == len(first.records) == len(initial_ids(repo.data))
+    expected = initial_ids(repo.data)
+    assert [r.id for r in first.records if r.id not in expected] == []
+    assert len({r.id for r in first.records}) == len(first.records) == len(expected)
     assert [x.files for x in changes if x.commit == c["schema"]] == [["schemas/tasks.schema.json"]]
 
 
