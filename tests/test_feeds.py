@@ -139,7 +139,10 @@ def test_a_commit_of_many_records_is_one_entry_counting_them(repo, repo_feeds):
     assert first["title"] == f"数据更新：新增{counts}"
     assert first["href"] == SITE
     lines = first["content"].splitlines()
-    assert "新增重点任务 12" in lines and "新增单位：省大数据局" in lines and "新增主题“数字政府”" in lines
+    assert len(lines) == 7
+    tasks = y["plan/tasks.yaml"]["tasks"]
+    assert lines[0] == f"新增重点任务（{len(tasks)} 项）：" + "、".join(f"重点任务 {t['number']}" for t in tasks)
+    assert lines[3].startswith("新增主题（5 个）：主题“数字政府”、主题“数字经济”、")
 
 
 def test_agency_feeds_hold_only_that_units_changes(repo, repo_feeds):

@@ -26,7 +26,7 @@ from urllib.parse import quote
 from ..config import public_url
 from ..data import history
 from ..data.model import STATUSES, Item, Model
-from .changes import ACTIONS, OTHER, WORDS, Described, Names, describe_all
+from .changes import ACTIONS, OTHER, WORDS, Described, Names, describe_all, record_name
 
 if TYPE_CHECKING:
     from feedgen.feed import FeedGenerator
@@ -104,9 +104,10 @@ def _counts(ds: list[Described]) -> str:
     return "；".join(parts)
 
 
-def _commit_entry(fg: FeedGenerator, change: history.Change, ds: list[Described], page: str, base: str,
-                  tag: str) -> None:
-    """A commit that changed many records of the feed: their titles, and each changed field."""
+def _commit_entry(fg: FeedGenerator, change: history.Change, ds: list[Described], names: Names, page: str,
+                  base: str, tag: str) -> None:
+    """A commit that changed many records of the feed: the records added and removed, kind by kind;
+    each record changed with its fields."""
     e = fg.add_entry(order="append")
     e.id(f"{tag}:commit:{change.commit}")
     e.title(f"数据更新：{_counts(ds)}")
@@ -115,16 +116,21 @@ def _commit_entry(fg: FeedGenerator, change: history.Change, ds: list[Described]
     e.published(_when(change.when))
     e.category(term="data-change", label="数据更新")
     lines = []
+    for action in ("added", "removed"):  # one line per kind: 新增重点任务（51 项）：重点任务 1、重点任务 2、…
+        for word, unit in [*WORDS.values(), OTHER]:
+            named = [record_name(d.change, names) for d in ds if d.change.action == action and d.word == (word, unit)]
+            if named:
+                lines.append(f"{ACTIONS[action]}{word}（{len(named)} {unit}）：{'、'.join(named)}")
     for d in ds:
-        lines.append(d.title)
-        said = len(d.fields) == 1 and d.fields[0][2] in d.title  # the title gave the one field's change
-        if d.change.action == "changed" and not said:
-            lines += [f"    {line}" for line in d.lines]
+        if d.change.action == "changed":
+            lines.append(d.title)
+            said = len(d.fields) == 1 and d.fields[0][2] in d.title  # the title gave the one field's change
+            lines += [] if said else [f"    {line}" for line in d.lines]
     e.content("\n".join(lines), type="text")
 
 
 def _feed(model: Model, path: str, title: str, subtitle: str, page: str, base: str, reports,
-          changes: list[tuple[history.Change, list[Described]]]) -> str:
+          changes: list[tuple[history.Change, list[Described]]], names: Names) -> str:
     from feedgen.feed import FeedGenerator
 
     fg = FeedGenerator()
@@ -147,7 +153,7 @@ def _feed(model: Model, path: str, title: str, subtitle: str, page: str, base: s
             continue
         change, ds = obj
         if len(ds) > MAX_RECORD_ENTRIES:
-            _commit_entry(fg, change, ds, page, base, tag)
+            _commit_entry(fg, change, ds, names, page, base, tag)
         else:
             for d in ds:
                 _change_entry(fg, change, d, base, tag)
@@ -168,7 +174,7 @@ def feeds(model: Model, site_url: str = "", changes: list[history.Change] = ()) 
     described = [(c, [d for d in describe_all(c.records, names) if shown(d)]) for c in changes]
     out = {SITE_FEED: _feed(model, SITE_FEED, f"{TITLE}：进展与数据更新",
                             "新的进展报告，以及数据的每次修改：哪项事项或单位、哪个字段、由什么改为什么。",
-                            "", base, model.reports, described)}
+                            "", base, model.reports, described, names)}
     for aid, agency in model.agencies.items():
         path = agency_feed(aid)
         mine = {x.key for x in model.agency_items(aid)}
@@ -176,7 +182,7 @@ def feeds(model: Model, site_url: str = "", changes: list[history.Change] = ()) 
         touched = [(c, [d for d in ds if aid in d.units]) for c, ds in described]
         out[path] = _feed(model, path, f"{agency.name}：进展与数据更新",
                           f"{agency.name}承担的事项的进展报告，以及这些事项和本单位记录的每次修改。",
-                          agency.url, base, reports, touched)
+                          agency.url, base, reports, touched, names)
     # Material's JavaScript fetches "sitemap.xml" beside every <link rel="alternate"> of a page (it
     # takes them for other-language versions of the site): an empty sitemap in each feed folder
     # answers it instead of a 404 in every visitor's console.
