@@ -305,3 +305,25 @@ def test_pull_request_workflow_writes_the_summary():
     assert "${{ github.event.pull_request.base.sha }}" in step["run"]
     assert "safe.directory" in step["run"]  # git in the job's container (root) refuses the runner's checkout otherwise
     assert steps.index(step) > steps.index(checkout)
+
+
+def test_pull_request_summary_when_the_data_does_not_pass_the_check(tmp_path, copy_data):
+    """Names come from the checked data; a unit id that is not in the registry is shown as written."""
+    root = tmp_path
+    data = copy_data(root / "data")
+    git = history_repo.git
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "data")
+    history_repo.edit(data / "plan" / "tasks.yaml", "units: [agriculture-rural, all-city-governments]\n",
+                      "units: [agriculture-rural, all-city-governments, no-such-unit]\n")
+    git(root, "commit", "-qam", "A unit that does not exist")
+    run = run_summary(root, data, "main~1", "main")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[2:] == [
+        "本次修改改动了 1 条数据记录（修改 1 条），涉及事项：重点任务 12。", "",
+        "（数据未通过检查：以下单位、主题和来源以编号显示，不列页面；问题见“数据检查”一步。）", "",
+        "_1 changed record(s) in 1 data file(s)._", "",
+        "### 重点任务 12：修改责任单位", "",
+        "`data/plan/tasks.yaml` · `tasks/12`", "",
+        "- 责任单位 `units`：由“agriculture-rural、all-city-governments”改为“agriculture-rural、all-city-governments、no-such-unit”"]

@@ -24,7 +24,7 @@ def names(settings: Settings) -> tuple[Names, str]:
     """Names from the checked-out data, or ids only (and a note saying so) when it has problems."""
     docs, problems = check(settings.data_dir)
     if problems:
-        return Names(), "（数据未通过检查，以下单位和主题以编号显示；问题见“数据检查”一步。）"
+        return Names(), "（数据未通过检查：以下单位、主题和来源以编号显示，不列页面；问题见“数据检查”一步。）"
     return Names.of(build_model(docs)), ""
 
 

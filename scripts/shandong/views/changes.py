@@ -73,6 +73,11 @@ class Names:
             source_pages=cited,
             reports=frozenset((r.item.key, r.as_of.isoformat()) for r in model.reports))
 
+    @property
+    def known(self) -> bool:
+        """Made from a checked model (not ids only)."""
+        return bool(self.units)
+
     def unit(self, aid: Any) -> str:
         return self.units.get(str(aid), str(aid))
 
@@ -193,6 +198,8 @@ def record_name(rc: RecordChange, names: Names) -> str:
 def _page(rc: RecordChange, names: Names) -> str:
     first = str(rc.key[0]) if rc.key else ""
     g = rc.group
+    if not names.known:  # ids only: which pages exist is not known
+        return ""
     if g in ("tasks", "measures", "reports"):
         key = f"task-{first}" if g == "tasks" else first
         return names.pages.get(key, "")
@@ -325,10 +332,10 @@ def markdown(records: list[RecordChange], files: list[str], unreadable: list[str
         return "\n".join(out) + "\n"
     described = describe_all(records, names)
     items = list(dict.fromkeys(k for d in described for k in d.items))
-    units = list(dict.fromkeys(u for d in described if d.change.group == "agencies" for u in sorted(d.units)))
+    units = list(dict.fromkeys(record_name(d.change, names) for d in described if d.change.group == "agencies"))
     counts = "、".join(f"{ACTIONS[a]} {n} 条" for a in ACTIONS if (n := sum(d.change.action == a for d in described)))
     out.append(f"本次修改改动了 {len(described)} 条数据记录（{counts}）" + (f"，涉及事项：{_md('、'.join(names.item(k) for k in items))}"
-               if items else "") + (f"；单位：{_md('、'.join(names.unit(u) for u in units))}" if units else "") + "。")
+               if items else "") + (f"；单位：{_md('、'.join(units))}" if units else "") + "。")
     if note:
         out += ["", note]
     out += ["", f"_{len(described)} changed record(s) in {len(data_files)} data file(s)"
