@@ -317,13 +317,17 @@ def test_pull_request_summary_when_the_data_does_not_pass_the_check(tmp_path, co
     git(root, "commit", "-qm", "data")
     history_repo.edit(data / "plan" / "tasks.yaml", "units: [agriculture-rural, all-city-governments]\n",
                       "units: [agriculture-rural, all-city-governments, no-such-unit]\n")
+    history_repo.edit(data / "agencies.yaml", "    name: 山东省大数据局\n", "    name: 山东省大数据发展局\n")
     git(root, "commit", "-qam", "A unit that does not exist")
     run = run_summary(root, data, "main~1", "main")
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines()[2:] == [
-        "本次修改改动了 1 条数据记录（修改 1 条），涉及事项：重点任务 12。", "",
+        "本次修改改动了 2 条数据记录（修改 2 条），涉及事项：重点任务 12；单位：省大数据局。", "",
         "（数据未通过检查：以下单位、主题和来源以编号显示，不列页面；问题见“数据检查”一步。）", "",
-        "_1 changed record(s) in 1 data file(s)._", "",
+        "_2 changed record(s) in 2 data file(s)._", "",
         "### 重点任务 12：修改责任单位", "",
         "`data/plan/tasks.yaml` · `tasks/12`", "",
-        "- 责任单位 `units`：由“agriculture-rural、all-city-governments”改为“agriculture-rural、all-city-governments、no-such-unit”"]
+        "- 责任单位 `units`：由“agriculture-rural、all-city-governments”改为“agriculture-rural、all-city-governments、no-such-unit”", "",
+        "### 省大数据局：全称由“山东省大数据局”改为“山东省大数据发展局”", "",
+        "`data/agencies.yaml` · `agencies/big-data-bureau`", "",
+        "- 全称 `name`：由“山东省大数据局”改为“山东省大数据发展局”"]
