@@ -331,3 +331,20 @@ def test_pull_request_summary_when_the_data_does_not_pass_the_check(tmp_path, co
         "### 省大数据局：全称由“山东省大数据局”改为“山东省大数据发展局”", "",
         "`data/agencies.yaml` · `agencies/big-data-bureau`", "",
         "- 全称 `name`：由“山东省大数据局”改为“山东省大数据发展局”"]
+
+
+def test_pull_request_summary_shows_data_as_text_never_markup():
+    import markdown as python_markdown
+    from bs4 import BeautifulSoup
+
+    from shandong.views.changes import Names, markdown
+
+    hostile = "<script>alert(1)</script> *斜体* [链接](https://example.com) `代码` & | #"
+    progress = text("progress.yaml").replace("reports: []\n", f"reports:\n  - item: task-12\n    as_of: 2026-11-25\n"
+                                             f"    status: delayed\n    summary: '{hostile}'\n")
+    md = markdown(diff_file("progress.yaml", text("progress.yaml"), progress), ["progress.yaml"], [], Names())
+    doc = BeautifulSoup(python_markdown.markdown(md), "html.parser")
+    assert doc.find("script") is None and doc.find("a") is None
+    assert [e.get_text() for e in doc.find_all("em")] == ["1 changed record(s) in 1 data file(s)."]  # the English line
+    assert [c.get_text() for c in doc.find_all("code")] == ["data/progress.yaml", "reports/task-12/2026-11-25", "status", "summary"]
+    assert f"摘要 summary：{hostile}" in [li.get_text() for li in doc.find_all("li")]

@@ -304,7 +304,7 @@ def describe_all(records: list[RecordChange], names: Names) -> list[Described]:
 # ---------------------------------------------------------------------------
 # A pull request's summary (Markdown, for GitHub's job summary)
 
-_MD = {c: "\\" + c for c in "\\`*_[]<>|#~!"}
+_MD = {**{c: "\\" + c for c in "\\`*_[]|#~!"}, "<": "&lt;", ">": "&gt;", "&": "&amp;"}
 
 
 def _md(text: str) -> str:
