@@ -304,7 +304,8 @@ def describe_all(records: list[RecordChange], names: Names) -> list[Described]:
 # ---------------------------------------------------------------------------
 # A pull request's summary (Markdown, for GitHub's job summary)
 
-_MD = {**{c: "\\" + c for c in "\\`*_[]|#~!"}, "<": "&lt;", ">": "&gt;", "&": "&amp;"}
+# Backslash escapes that CommonMark (GitHub) and Python-Markdown share; entities for the rest.
+_MD = {**{c: "\\" + c for c in "\\`*_[]#!"}, "<": "&lt;", ">": "&gt;", "&": "&amp;", "|": "&#124;", "~": "&#126;"}
 
 
 def _md(text: str) -> str:
