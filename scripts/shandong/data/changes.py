@@ -70,7 +70,7 @@ class RecordChange:
 
     kind: str  # the data file's kind (config.FILES): "tasks", "measures", "agencies", "progress", …
     group: str  # the top-level key the record is under: "tasks", "measures", "reports", "document", …
-    key: tuple  # the values that key it: (12,), ("m1-1-1",), ("m1-1-1", date(2020, 6, 30)); () for one-record groups
+    key: tuple  # the values that key it: (12,), ("m1-1-1",), ("m1-1-1", "2020-06-30"); () for one-record groups
     action: str  # "added" | "removed" | "changed"
     old: Any  # the record before (MISSING when added)
     new: Any  # the record after (MISSING when removed)
@@ -88,10 +88,6 @@ class RecordChange:
     def record(self) -> Any:
         """The record as it is now (as it was, when removed)."""
         return self.old if self.new is MISSING else self.new
-
-    @property
-    def key_fields(self) -> tuple[str, ...]:
-        return KEYS.get(self.kind, {}).get(self.group, ())
 
 
 def _text(value: Any) -> str:
@@ -172,7 +168,7 @@ def records(kind: str, data: Any) -> dict[str, dict[tuple, Any]]:
         recs: dict[tuple, Any] = {}
         for i, rec in enumerate(value):
             fields = lists[group]
-            if isinstance(rec, dict) and all(rec.get(f) is not None for f in fields):
+            if isinstance(rec, dict) and all(isinstance(rec.get(f), (str, int, float)) for f in fields):
                 key = tuple(rec[f] for f in fields)
             else:
                 key = (f"#{i + 1}",)

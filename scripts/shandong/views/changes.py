@@ -228,7 +228,8 @@ def _units(rc: RecordChange, names: Names) -> set[str]:
         return {str(rc.key[0])} if rc.key else set()
     if rc.group in ("tasks", "measures"):
         roles = ("units",) if rc.group == "tasks" else ("lead", "support", "responsible")
-        return {str(u) for r in (rc.old, rc.new) for role in roles for u in (_get(r, role) or []) if isinstance(_get(r, role), list)}
+        lists = [_get(r, role) for r in (rc.old, rc.new) for role in roles]
+        return {str(u) for ids in lists if isinstance(ids, list) for u in ids}
     if rc.group == "reports" and rc.key:
         return set(names.item_units.get(str(rc.key[0]), ()))
     return set()
