@@ -1,18 +1,18 @@
 """Atom feeds (shandong.views.feeds) and the git history behind them (shandong.data.history).
 
-Feeds are parsed with xml.etree; expected entries come from the fixture YAML
-(tests/progress_expect.py) and from git itself."""
+Feeds are parsed with xml.etree; expected report entries come from the fixture YAML
+(tests/progress_expect.py); expected change entries are written here, for the commits of
+tests/history_repo.py."""
 from __future__ import annotations
 
 import os
-import subprocess
 import xml.etree.ElementTree as ET
-from datetime import date
-from pathlib import Path
 
 import pytest
+import yaml
 
-from progress_expect import ALL_STATES, FIXTURE, ROOT, ZH, dataset
+import history_repo
+from progress_expect import ALL_STATES, FIXTURE, ZH, dataset
 from shandong.data import history
 from shandong.views import feeds
 from sitetools import data_model
@@ -47,12 +47,6 @@ def got_reports(es) -> set[tuple[str, str, str]]:
     return out
 
 
-def git(cwd: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@t"}
-    return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True).stdout
-
-
 @pytest.fixture(scope="module")
 def fixture_feeds() -> dict[str, str]:
     return feeds.feeds(data_model(FIXTURE), "https://digital-shandong.test/", history.changes(FIXTURE))
@@ -83,57 +77,113 @@ def test_agency_feeds_hold_their_items_reports(fixture_feeds):
         assert got_reports(es) == expected_reports(dataset().agency_items(aid)), aid
 
 
-def test_data_changes_from_git_history(fixture_feeds):
-    if not (ROOT / ".git").exists():
-        pytest.skip("no git history in this copy")
-    commits = git(ROOT, "log", f"-n{history.LIMIT}", "--format=%H", "--", "tests/fixtures/progress-data").split()
-    es = [e for e in entries(fixture_feeds[feeds.SITE_FEED]) if e["term"] == "data-change"]
-    assert [e["id"].rsplit(":", 1)[1] for e in es] == commits
-    subject = git(ROOT, "log", "-1", "--format=%s", commits[0]).strip()
-    assert es[0]["title"] == f"数据更新：{subject}"
+# ---------------------------------------------------------------------------
+# What each commit changed, in a small repository (tests/history_repo.py)
+
+SITE = "https://digital-shandong.test/"
 
 
-@pytest.fixture
-def repo(tmp_path) -> Path:
-    """A git repository whose data/ changes task 12 and adds a report on m1-1-1 in its second commit."""
-    data = tmp_path / "data"
-    (data / "plan").mkdir(parents=True)
-    (data / "plan" / "tasks.yaml").write_text("tasks:\n  - number: 11\n    text: 甲\n  - number: 12\n    text: 乙\n",
-                                              encoding="utf-8")
-    (data / "progress.yaml").write_text("reports: []\n", encoding="utf-8")
-    git(tmp_path, "init", "-q")
-    git(tmp_path, "add", ".")
-    git(tmp_path, "commit", "-qm", "first", "--date=2024-01-02T00:00:00Z")
-    (data / "plan" / "tasks.yaml").write_text("tasks:\n  - number: 11\n    text: 甲\n  - number: 12\n    text: 乙改\n",
-                                              encoding="utf-8")
-    (data / "progress.yaml").write_text("reports:\n  - item: m1-1-1\n    status: on-track\n", encoding="utf-8")
-    (tmp_path / "other.txt").write_text("not data", encoding="utf-8")
-    git(tmp_path, "add", ".")
-    git(tmp_path, "commit", "-qm", "修改任务12，新增进展")
-    return data
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory, copy_data) -> history_repo.DataRepo:
+    return history_repo.make(tmp_path_factory.mktemp("feeds"), copy_data)
 
 
-def test_history_maps_commits_to_items(repo):
-    changes = history.changes(repo)
-    assert [c.subject for c in changes] == ["修改任务12，新增进展", "first"]
-    assert changes[0].items == ["task-12", "m1-1-1"]
-    assert set(changes[0].files) == {"plan/tasks.yaml", "progress.yaml"}
-    assert changes[1].items == ["task-11", "task-12"]
-    head = git(repo.parent, "log", "-1", "--format=%cs").strip()
-    assert history.last_changed(repo) == date.fromisoformat(head)
+@pytest.fixture(scope="module")
+def repo_feeds(repo) -> dict[str, str]:
+    return feeds.feeds(data_model(repo.data), SITE, history.changes(repo.data))
 
 
-def test_agency_feed_names_the_changed_item(repo):
-    out = feeds.feeds(data_model(FIXTURE), "", history.changes(repo))
-    task12 = dataset().items["task-12"]
-    change = [e for e in entries(out[feeds.SITE_FEED]) if e["title"] == "数据更新：修改任务12，新增进展"]
-    assert len(change) == 1 and "重点任务 12" in change[0]["content"] and "行动措施 1.1.1" in change[0]["content"]
-    for aid in dataset().agencies:
-        es = [e for e in entries(out[f"feeds/agencies/{aid}.atom"]) if e["title"] == "数据更新：修改任务12，新增进展"]
-        mine = aid in task12.units["task"] or any(aid in ids for ids in dataset().items["m1-1-1"].units.values())
-        assert bool(es) == mine, aid
-    # no public address: links are relative to the feed
-    assert all(not (e["href"] or "").startswith("http") for e in entries(out[feeds.SITE_FEED]))
+def changes_of(xml: str, repo, skip=("initial",)) -> list[tuple[str, str, str]]:
+    """(title, link, content) of the data-change entries, but those of the commits in ``skip``."""
+    left_out = [repo.commits[s] for s in skip]
+    return [(e["title"], e["href"], e["content"]) for e in entries(xml)
+            if e["term"] == "data-change" and not any(sha in e["id"] for sha in left_out)]
+
+
+TASK_12_UNITS = "省农业农村厅、各市政府"
+UNIT_REMOVED = (f"重点任务 12：责任单位由“{TASK_12_UNITS}、青岛银保监局”改为“{TASK_12_UNITS}”", f"{SITE}tasks/12/",
+                f"责任单位：由“{TASK_12_UNITS}、青岛银保监局”改为“{TASK_12_UNITS}”")
+UNIT_ADDED = (f"重点任务 12：责任单位由“{TASK_12_UNITS}”改为“{TASK_12_UNITS}、青岛银保监局”", f"{SITE}tasks/12/",
+              f"责任单位：由“{TASK_12_UNITS}”改为“{TASK_12_UNITS}、青岛银保监局”")
+RENAME = ("省大数据局：全称由“山东省大数据局”改为“山东省大数据发展局”", f"{SITE}agencies/big-data-bureau/",
+          "全称：由“山东省大数据局”改为“山东省大数据发展局”")
+SCHEDULE = ("重点任务 12：进度安排由“2020年基本完成”改为“2021年基本完成”；另修改完成年份", f"{SITE}tasks/12/",
+            "进度安排：由“2020年基本完成”改为“2021年基本完成”\n完成年份：由“2020”改为“2021”")
+
+
+def test_site_feed_says_what_changed_in_the_data(repo, repo_feeds):
+    xml = repo_feeds[feeds.SITE_FEED]
+    assert changes_of(xml, repo) == [UNIT_REMOVED, UNIT_ADDED, RENAME, SCHEDULE]
+    es = entries(xml)
+    ids = [e["id"] for e in es]
+    c = repo.commits
+    assert f"{feeds.TAG}:commit:{c['schedule']}:tasks/12" in ids and f"{feeds.TAG}:commit:{c['rename']}:agencies/big-data-bureau" in ids
+    # merges, code, comments and layout, source texts: no entry; never a commit message
+    for step in ("merge", "code", "layout", "schema"):
+        assert not [i for i in ids if c[step] in i], step
+    assert not [e for e in es if "developer" in e["title"] + (e["content"] or "") or "Merge" in e["title"]]
+    # the report the last commit added is its report's entry, once
+    report = [e for e in es if "m1-1-1" in e["id"] and "2026-11-20" in e["id"]]
+    assert [(e["id"], e["title"], e["href"]) for e in report] == [
+        (f"{feeds.TAG}:report:m1-1-1:2026-11-20", "行动措施 1.1.1：按计划推进（截至 2026-11-20）", f"{SITE}measures/m1-1-1/")]
+
+
+def test_a_commit_of_many_records_is_one_entry_counting_them(repo, repo_feeds):
+    y = {rel: yaml.safe_load((repo.data / rel).read_text(encoding="utf-8"))
+         for rel in ("plan/tasks.yaml", "action-2020/measures.yaml", "agencies.yaml", "themes.yaml")}
+    counts = (f"重点任务 {len(y['plan/tasks.yaml']['tasks'])} 项、行动措施 {len(y['action-2020/measures.yaml']['measures'])} 项、"
+              f"单位 {len(y['agencies.yaml']['agencies'])} 个、主题 {len(y['themes.yaml']['themes'])} 个、"
+              f"行动方案的部分 {len(y['action-2020/measures.yaml']['sections'])} 个、"
+              f"合称写法 {len(y['agencies.yaml']['compound_names'])} 条、其他记录 4 条")
+    [first] = [e for e in entries(repo_feeds[feeds.SITE_FEED]) if e["id"] == f"{feeds.TAG}:commit:{repo.commits['initial']}"]
+    assert first["title"] == f"数据更新：新增{counts}"
+    assert first["href"] == SITE
+    lines = first["content"].splitlines()
+    assert len(lines) == 7
+    tasks = y["plan/tasks.yaml"]["tasks"]
+    assert lines[0] == f"新增重点任务（{len(tasks)} 项）：" + "、".join(f"重点任务 {t['number']}" for t in tasks)
+    assert lines[3].startswith("新增主题（5 个）：主题“数字政府”、主题“数字经济”、")
+
+
+def test_agency_feeds_hold_only_that_units_changes(repo, repo_feeds):
+    def feed(aid):
+        return repo_feeds[f"feeds/agencies/{aid}.atom"]
+
+    # its own record
+    assert changes_of(feed("big-data-bureau"), repo) == [RENAME]
+    assert ET.fromstring(feed("big-data-bureau")).find(f"{A}title").text == "山东省大数据发展局：进展与数据更新"
+    # a unit of task 12 throughout
+    assert changes_of(feed("agriculture-rural"), repo) == [UNIT_REMOVED, UNIT_ADDED, SCHEDULE]
+    # a unit of task 12 after the one commit and before the other only
+    assert changes_of(feed("cbirc-qingdao"), repo) == [UNIT_REMOVED, UNIT_ADDED]
+    # a unit of neither
+    assert changes_of(feed("education"), repo) == []
+    # the initial commit: the unit's own record and its one item (a measure it supports)
+    first = [(t, h) for t, h, _ in changes_of(feed("cbirc-qingdao"), repo, skip=()) if (t, h) not in
+             {(t2, h2) for t2, h2, _ in [UNIT_REMOVED, UNIT_ADDED]}]
+    assert first == [("新增行动措施 2.2.4", f"{SITE}measures/m2-2-4/"), ("新增单位：青岛银保监局", f"{SITE}agencies/cbirc-qingdao/")]
+
+
+def test_entry_ids_are_the_commit_and_the_record_and_stable_across_builds(repo, repo_feeds):
+    c = repo.commits
+    ids = [e["id"] for e in entries(repo_feeds[feeds.SITE_FEED]) if e["term"] == "data-change"]
+    assert ids == [f"{feeds.TAG}:commit:{c['unit-removed']}:tasks/12", f"{feeds.TAG}:commit:{c['unit-added']}:tasks/12",
+                   f"{feeds.TAG}:commit:{c['rename']}:agencies/big-data-bureau", f"{feeds.TAG}:commit:{c['schedule']}:tasks/12",
+                   f"{feeds.TAG}:commit:{c['initial']}"]
+    again = feeds.feeds(data_model(repo.data), SITE, history.changes(repo.data))
+    for path, xml in repo_feeds.items():
+        if path.endswith(".atom"):
+            assert [e["id"] for e in entries(again[path])] == [e["id"] for e in entries(xml)], path
+
+
+def test_without_the_sites_address_entries_have_no_links(repo):
+    out = feeds.feeds(data_model(repo.data), "", history.changes(repo.data))
+    for path, xml in out.items():
+        if path.endswith(".atom"):
+            root = ET.fromstring(xml.encode("utf-8"))
+            assert root.findall(f".//{A}link") == [], path
+            assert [e for e in entries(xml) if e["term"] == "data-change"] or path != feeds.SITE_FEED
+    assert UNIT_REMOVED[0] in [e["title"] for e in entries(out[feeds.SITE_FEED])]
 
 
 def test_without_git_history_the_feeds_hold_reports_only(tmp_path):

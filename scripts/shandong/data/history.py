@@ -1,9 +1,13 @@
-"""The git history of the data folder: when it last changed, and which records each commit changed.
+"""The git history of the data folder: when it last changed, and what each commit changed in the data.
 
 Outside a git checkout (a downloaded archive, a copy of the tree without ``.git``) there is no
 history (``None`` / ``[]``): the site then shows the dataset's reviewed date only and the feeds hold
 the progress reports only. Inside a checkout, git failing is an error (``HistoryError``), never
 silently "no history".
+
+A commit's changes are the records of the data files it changed, field by field (``data.changes``),
+compared with its parent: merge commits are left out (their changes are the commits merged), and a
+commit that changed no value (comments, layout, order; schemas, source texts, code) has none.
 
 Cost: one ``git log --raw`` for the last ``limit`` commits touching the folder, then one
 ``git cat-file --batch`` for every blob those commits name (each blob parsed once), so the
@@ -17,33 +21,22 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
-import yaml
-
-from ..config import DATA, FILES
-from .model import task_key
+from ..config import DATA
+from .changes import KIND_OF_PATH, RecordChange, Unreadable, diff_file
 
 LIMIT = 50  # commits read for the feeds
-# The data files whose records are mapped to items: path under the data folder -> (list key, record key).
-RECORDS = {
-    FILES["tasks"][0]: ("tasks", "number"),
-    FILES["measures"][0]: ("measures", "id"),
-    FILES["agencies"][0]: ("agencies", "id"),
-    FILES["progress"][0]: ("reports", "item"),
-    FILES["sources"][0]: ("sources", "id"),
-}
+NO_BLOB = "0" * 40  # --raw's blob of a file that does not exist on that side
 
 
 @dataclass
 class Change:
-    """One commit touching the data folder."""
+    """One commit touching the data folder, and the records it changed."""
 
     commit: str
     when: datetime
-    subject: str
     files: list[str]  # paths under the data folder
-    items: list[str] = field(default_factory=list)  # Item.key of every task/measure whose record changed
-    agencies: list[str] = field(default_factory=list)  # agency ids whose record changed
-    sources: list[str] = field(default_factory=list)  # source ids whose record changed
+    records: list[RecordChange] = field(default_factory=list)  # in the order of the files, then of each file
+    unreadable: list[str] = field(default_factory=list)  # data files not YAML before or after: not compared
 
     @property
     def short(self) -> str:
@@ -125,75 +118,93 @@ def _blobs(root: Path, shas: set[str]) -> dict[str, bytes]:
     return blobs
 
 
-def _records(blob: bytes | None, list_key: str, key: str) -> dict[str, list]:
-    """Records of a YAML list by key (several records may share a key: progress reports of one item)."""
-    if blob is None:
-        return {}
-    try:
-        data = yaml.load(blob, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError:
-        return {}
-    rows = data.get(list_key) if isinstance(data, dict) else None
-    out: dict[str, list] = {}
-    for r in rows if isinstance(rows, list) else []:
-        if isinstance(r, dict) and key in r:
-            out.setdefault(str(r[key]), []).append(r)
-    return out
+def _raw(out: str, rel: str) -> list[tuple[str, str, str]]:
+    """(path under the data folder, old blob, new blob) of ``--raw -z`` output:
+    ``:old_mode new_mode old_sha new_sha status\0path\0`` per file."""
+    fields = [f.strip("\n") for f in out.split("\0") if f.strip("\n")]
+    diffs = []
+    for meta, path in zip(fields[0::2], fields[1::2], strict=False):
+        parts = meta.strip().lstrip(":").split()
+        if len(parts) >= 4:
+            diffs.append((path[len(rel) + 1:] if path.startswith(rel + "/") else path, parts[2], parts[3]))
+    return diffs
 
 
-def _changed(old: dict[str, list], new: dict[str, list]) -> list[str]:
-    return [k for k in dict.fromkeys([*new, *old]) if old.get(k) != new.get(k)]
+class _Differ:
+    """Compares versions of data files read by one ``git cat-file --batch``; each blob is parsed once."""
+
+    def __init__(self, root: Path, diffs: list[tuple[str, str, str]]):
+        self.blobs = _blobs(root, {s for p, a, b in diffs if p in KIND_OF_PATH for s in (a, b)})
+        self.cache: dict[tuple[str, str, str], list[RecordChange] | None] = {}
+
+    def blob(self, sha: str) -> bytes | None:
+        if not sha.strip("0"):
+            return None
+        if sha not in self.blobs:
+            raise HistoryError(f"git cat-file did not return blob {sha}")
+        return self.blobs[sha]
+
+    def __call__(self, path: str, old: str, new: str) -> list[RecordChange] | None:
+        """The changed records, or None when a version is not YAML."""
+        if path not in KIND_OF_PATH:  # schemas, source texts: no records
+            return []
+        if (path, old, new) not in self.cache:
+            try:
+                self.cache[(path, old, new)] = diff_file(path, self.blob(old), self.blob(new))
+            except Unreadable:
+                self.cache[(path, old, new)] = None
+        return self.cache[(path, old, new)]
+
+
+def _fill(change: Change, diffs: list[tuple[str, str, str]], differ: _Differ) -> None:
+    for path, old, new in diffs:
+        found = differ(path, old, new)
+        if found is None:
+            change.unreadable.append(path)
+        else:
+            change.records += found
 
 
 @cache
 def _changes(root: Path, rel: str, head: str, limit: int) -> tuple[Change, ...]:
     """Cached by the commit checked out (``make serve`` sees new commits)."""
     sep = "\x1f"
-    out = _git(["log", f"-n{limit}", "--no-renames", "--raw", "--no-abbrev", "-z",
-                f"--format=%x1e%H{sep}%cI{sep}%s", "--", rel], root)
+    out = _git(["log", f"-n{limit}", "--no-merges", "--no-renames", "--raw", "--no-abbrev", "-z",
+                f"--format=%x1e%H{sep}%cI", "--", rel], root)
     if not out:
         return ()
     commits: list[tuple[Change, list[tuple[str, str, str]]]] = []
     for chunk in out.decode("utf-8", "replace").split("\x1e")[1:]:
-        head, _, raw = chunk.partition("\0")  # -z: the header ends with NUL, then a newline
-        sha, when, subject = (head.split(sep) + ["", "", ""])[:3]
-        fields = [f.strip("\n") for f in raw.split("\0") if f.strip("\n")]
-        diffs = []
-        # -z --raw: ":old_mode new_mode old_sha new_sha status\0path\0"
-        for meta, path in zip(fields[0::2], fields[1::2], strict=False):
-            parts = meta.strip().lstrip(":").split()
-            if len(parts) >= 4:
-                diffs.append((path[len(rel) + 1:] if path.startswith(rel + "/") else path, parts[2], parts[3]))
-        change = Change(sha, datetime.fromisoformat(when), subject, [p for p, _, _ in diffs])
-        commits.append((change, diffs))
-    blobs = _blobs(root, {s for _, diffs in commits for p, a, b in diffs if p in RECORDS for s in (a, b)})
-    parsed: dict[tuple[str, str], dict[str, list]] = {}
-
-    def records(path: str, sha: str) -> dict[str, list]:
-        if (path, sha) not in parsed:
-            parsed[(path, sha)] = _records(blobs.get(sha), *RECORDS[path])
-        return parsed[(path, sha)]
-
+        head_line, _, raw = chunk.partition("\0")  # -z: the header ends with NUL, then a newline
+        sha, when = (head_line.split(sep) + ["", ""])[:2]
+        diffs = _raw(raw, rel)
+        commits.append((Change(sha, datetime.fromisoformat(when.strip()), [p for p, _, _ in diffs]), diffs))
+    differ = _Differ(root, [d for _, diffs in commits for d in diffs])
     for change, diffs in commits:
-        for path, old, new in diffs:
-            if path not in RECORDS:
-                continue
-            keys = _changed(records(path, old), records(path, new))
-            if path == FILES["tasks"][0]:
-                change.items += [task_key(k) for k in keys]
-            elif path in (FILES["measures"][0], FILES["progress"][0]):
-                change.items += keys
-            elif path == FILES["agencies"][0]:
-                change.agencies += keys
-            else:
-                change.sources += keys
-        change.items = list(dict.fromkeys(change.items))
+        _fill(change, diffs, differ)
     return tuple(c for c, _ in commits)
 
 
 def changes(data_dir: Path = DATA, limit: int = LIMIT) -> list[Change]:
-    """The last ``limit`` commits touching the data folder, newest first, each with the records it
-    changed; ``[]`` without git history."""
+    """The last ``limit`` commits (but merges) touching the data folder, newest first, each with the
+    records it changed (none for a commit that changed no value); ``[]`` without git history."""
     where = _where(Path(data_dir))
     head = _git(["rev-parse", "HEAD"], where[0]) if where else None
     return list(_changes(*where, head.decode().strip(), limit)) if where and head else []
+
+
+def between(base: str, head: str = "HEAD", data_dir: Path = DATA) -> Change:
+    """What ``head`` changes in the data compared with its merge base with ``base`` (a pull request's
+    change: ``git diff base...head``), as one Change named by ``head``. Raises ``HistoryError`` outside
+    a checkout, for an unknown revision, or when git fails."""
+    where = _where(Path(data_dir))
+    if where is None:
+        raise HistoryError(f"{data_dir} is not in a git checkout with commits: no history to compare")
+    root, rel = where
+    start = _git(["merge-base", base, head], root).decode().strip()
+    sha, when = _git(["log", "-1", "--format=%H%x1f%cI", head], root).decode().strip().split("\x1f")
+    out = _git(["diff", "--no-renames", "--raw", "--no-abbrev", "-z", start, sha, "--", rel], root)
+    diffs = _raw(out.decode("utf-8", "replace"), rel)
+    change = Change(sha, datetime.fromisoformat(when), [p for p, _, _ in diffs])
+    _fill(change, diffs, _Differ(root, diffs))
+    return change

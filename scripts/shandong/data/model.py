@@ -39,6 +39,14 @@ KIND_NAMES = {
     "central-branch": ("中央驻鲁单位", "Central-government branch or regulator"),
     "collective": ("泛指单位", "Collective group"),
 }
+# A cited source's kind -> (Chinese, English): the enum of data/schemas/sources.schema.json (a test compares them).
+SOURCE_KINDS = {
+    "policy-document": ("政策文件", "Policy document"),
+    "government-report": ("政府工作报告或工作总结", "Government report or work summary"),
+    "statistics": ("统计数据", "Statistics"),
+    "news": ("新闻报道", "News report"),
+    "other": ("其他", "Other"),
+}
 # Progress: the status a report gives an item. key -> (Chinese, English, what it means, in Chinese).
 # The same keys, in the same order, are the enum of data/schemas/progress.schema.json (a test compares them).
 STATUSES = {
