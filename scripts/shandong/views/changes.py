@@ -15,7 +15,8 @@ from typing import Any
 
 from ..config import FILES
 from ..data.changes import KIND_OF_PATH, MISSING, RecordChange, label
-from ..data.model import CN_NUMERALS, DEADLINE_KINDS, KIND_NAMES, ROLE_NAMES, SOURCE_KINDS, STATUSES, Item, Model
+from ..data.model import (CN_NUMERALS, DEADLINE_KINDS, KIND_NAMES, ROLE_NAMES, SOURCE_KINDS, STATUSES, Item, Model,
+                          measure_number, task_key)
 
 SHORT = 30  # values longer than this are not quoted in a title (the lines below it give them in full)
 TITLE_FIELDS = 3  # a title names at most this many changed fields
@@ -36,10 +37,10 @@ def item_name(item: Item) -> str:
 
 def key_name(key: str) -> str:
     """The name of an item that is no longer in the data, from its key (as ``Item.title``)."""
-    if key.startswith("task-"):
-        return f"重点任务 {key.removeprefix('task-')}"
+    if key.startswith(task_key("")):
+        return f"重点任务 {key.removeprefix(task_key(''))}"
     if key.startswith("m"):
-        return f"行动措施 {key[1:].replace('-', '.')}"
+        return f"行动措施 {measure_number(key)}"
     return key
 
 
@@ -137,7 +138,7 @@ def _scalar(value: Any, kind: str, names: Names) -> str:
     text = str(value)
     named = {
         "unit": lambda: names.unit(text), "theme": lambda: names.themes.get(text, text),
-        "task": lambda: names.item(f"task-{text}"), "item": lambda: names.item(text),
+        "task": lambda: names.item(task_key(text)), "item": lambda: names.item(text),
         "status": lambda: STATUSES.get(text, (text,))[0], "source": lambda: names.sources.get(text, text),
         "schedule": lambda: DEADLINE_KINDS.get(text, (text,))[0], "agency-kind": lambda: KIND_NAMES.get(text, (text,))[0],
         "source-kind": lambda: SOURCE_KINDS.get(text, (text,))[0], "role": lambda: ROLE_NAMES.get(text, (text,))[0],
@@ -170,7 +171,7 @@ def record_name(rc: RecordChange, names: Names) -> str:
     r, key, g = rc.record, [str(k) for k in rc.key], rc.group
     first = key[0] if key else ""
     if g == "tasks":
-        return names.item(f"task-{first}")
+        return names.item(task_key(first))
     if g == "measures":
         return names.item(first)
     if g == "reports":
@@ -201,7 +202,7 @@ def _page(rc: RecordChange, names: Names) -> str:
     if not names.known:  # ids only: which pages exist is not known
         return ""
     if g in ("tasks", "measures", "reports"):
-        key = f"task-{first}" if g == "tasks" else first
+        key = task_key(first) if g == "tasks" else first
         return names.pages.get(key, "")
     if g == "agencies":
         return f"agencies/{first}/" if first in names.units else "agencies/"
@@ -218,7 +219,7 @@ def _page(rc: RecordChange, names: Names) -> str:
 
 def _items(rc: RecordChange) -> list[str]:
     first = str(rc.key[0]) if rc.key else ""
-    return {"tasks": [f"task-{first}"], "measures": [first], "reports": [first]}.get(rc.group, [])
+    return {"tasks": [task_key(first)], "measures": [first], "reports": [first]}.get(rc.group, [])
 
 
 def _units(rc: RecordChange, names: Names) -> set[str]:
