@@ -269,7 +269,7 @@ def test_brief_toolbar_on_screen_and_phone_layout(tmp_path):
     shutil.copyfile(TEMPLATES / CSS, tmp_path / CSS)
     widest = max(data_model().agencies, key=lambda a: data_model().agency_total(a))
     units = ["big-data-bureau", widest, "zaozhuang"]
-    for aid in units:
+    for aid in data_model().agencies:
         (tmp_path / f"{aid}.html").write_text(render_html(data_model(), aid, SITE_URL), encoding="utf-8")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
@@ -294,7 +294,16 @@ def test_brief_toolbar_on_screen_and_phone_layout(tmp_path):
                     page.emulate_media(media="print")
                     assert bar.is_hidden()
                     page.emulate_media(media="screen")
-                if scripts:  # the button prints
+                if scripts:
+                    for aid in data_model().agencies:  # no page of any unit scrolls sideways on a phone
+                        page.goto((tmp_path / f"{aid}.html").as_uri())
+                        width = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+                        assert width[0] <= width[1], (aid, width)
+                    # page 1's deadline years stand above their items on a phone (no narrow column beside them)
+                    page.goto((tmp_path / f"{widest}.html").as_uri())
+                    th, td = (page.locator(f".by-deadline tr >> nth=0 >> {c}").bounding_box() for c in ("th", "td"))
+                    assert th["y"] + th["height"] <= td["y"] + 1 and td["width"] > 300, (th, td)
+                    # the button prints
                     page.evaluate("window.print = () => { window.printed = true; }")
                     page.locator("button.print").click()
                     assert page.evaluate("window.printed") is True
@@ -356,6 +365,15 @@ def test_fixture_briefs_list_every_item_and_give_the_state_once():
                       for el in front.select(".by-deadline .state")}
             assert badges == {d.items[k].title: zh[d.items[k].reports[0]["status"]] for k in keys if d.items[k].reports}
         seen |= set(statuses)
+        # the three lines: reports of completion or cancellation take an item out of the overdue count
+        from progress_expect import FIXTURE
+
+        want, lines = expected_front(aid, FIXTURE), squash(front.select_one(".key-lines").get_text())
+        assert squash(f"牵头 {want['leads']} 项（共 {want['total']} 项）") in lines, (aid, lines)
+        assert squash(f"已过期限 {want['overdue']} 项") in lines, (aid, lines)
+        if want["overdue"]:
+            assert squash(f"最早 {want['earliest']} 年到期") in lines, (aid, lines)
+        assert squash(f"持续推进 {want['ongoing']} 项") in lines, (aid, lines)
         meta = doc.select_one(".masthead .meta").get_text(" ", strip=True)
         assert f"数据截至 {d.as_of.isoformat()}" in meta and f"生成日期 {date.today().isoformat()}" in meta
         assert "印制" not in doc.get_text()
@@ -394,13 +412,13 @@ def test_fixture_brief_page_one_pdf(tmp_path):
 # Page 1: what a director reads in a minute (issue 19)
 
 
-def expected_front(aid: str) -> dict:
+def expected_front(aid: str, data_dir: Path | None = None) -> dict:
     """Page 1's counts for a unit, from the YAML files (PyYAML, progress_expect): the items it leads (牵头 in
     the action plan, listed first in the task division), those past their deadline year and not reported
     completed or cancelled (and the earliest such year), the ongoing tasks (no year)."""
     from progress_expect import ROOT, dataset
 
-    d = dataset(ROOT / "data")
+    d = dataset(data_dir or ROOT / "data")
     items = [d.items[k] for k in d.agency_items(aid)]
 
     def leads(x):
