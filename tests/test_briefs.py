@@ -9,6 +9,8 @@ import copy
 import re
 import shutil
 import subprocess
+from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -153,13 +155,22 @@ def test_combined_pdf_has_contents_with_page_numbers(briefs):
 
 
 def test_html_is_standalone(tmp_path):
+    """Its own stylesheet, no theme; links only to the unit's page and its PDF; one inline script (the print button)."""
+    from bs4 import BeautifulSoup
+
     for aid in data_model().agencies:
         html = render_html(data_model(), aid, SITE_URL, changed="2020-01-01")
-        assert "<script" not in html.lower() and "<iframe" not in html.lower()
-        refs = re.findall(r'(?:href|src)="([^"]*)"', html)
-        assert refs == [CSS], (aid, refs)
+        doc = BeautifulSoup(html, "html.parser")
+        assert doc.find("iframe") is None
+        scripts = doc.find_all("script")
+        assert len(scripts) == 1 and not scripts[0].get("src") and "window.print()" in scripts[0].get_text()
+        refs = [el.get("href") or el.get("src") for el in doc.find_all(href=True) + doc.find_all(src=True)]
+        assert refs == [CSS, f"../agencies/{aid}/", f"{aid}.pdf"], (aid, refs)
         assert 'lang="zh-CN"' in html
         assert data_model().agencies[aid].name in html
+        # without PDFs (make serve's default) no link to one
+        doc = BeautifulSoup(render_html(data_model(), aid, SITE_URL, pdf=False), "html.parser")
+        assert [a["href"] for a in doc.find_all(href=True)] == [CSS, f"../agencies/{aid}/"]
 
 
 def test_groups_follow_roles_and_deadlines():
@@ -196,7 +207,7 @@ def test_data_text_is_escaped(tmp_path):
     item.text = "任务" + hostile
     model.by_agency = {**data_model().by_agency, "zaozhuang": {"task": [item]}}
     html = render_html(model, "zaozhuang", "https://x.test/\"><script>", changed="2020-01-01")
-    assert "<script" not in html and "<img" not in html and "<b>" not in html
+    assert html.count("<script") == 1 and "<img" not in html and "<b>" not in html  # the one script: the print button's
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
     assert html.count("</table>") == html.count("<table")
     # The hostile text prints as text.
@@ -229,7 +240,8 @@ def test_brief_prints_from_browser(tmp_path):
             page.on("request", lambda r: requests.append(r.url))
             page.goto(page_file.as_uri())
             page.emulate_media(media="print")
-            assert page.locator("nav, header, [role=search], input, form, script, .md-header, .md-sidebar").count() == 0
+            assert page.locator("header, [role=search], input, form, .md-header, .md-sidebar").count() == 0
+            assert not page.locator(".toolbar").is_visible()  # the toolbar is for the screen only
             h1 = page.locator("h1")
             assert h1.is_visible() and agency.name in h1.inner_text()
             assert page.locator(".item").count() == data_model().agency_total(aid)
@@ -237,10 +249,67 @@ def test_brief_prints_from_browser(tmp_path):
             family = page.evaluate("getComputedStyle(document.querySelector('.text')).fontFamily")
             assert "Noto Serif CJK SC" in family
             assert page.evaluate("getComputedStyle(document.querySelector('.item')).breakInside") == "avoid"
+            # page 1 reads at 10 pt or more: the three lines and the items' short titles
+            for sel in (".key-lines li", ".by-deadline td", ".state-line"):
+                px = page.evaluate(f"parseFloat(getComputedStyle(document.querySelector('{sel}')).fontSize)")
+                assert px >= 10 * 96 / 72 - 0.01, (sel, px)
+            assert page.locator(".qr-code svg").is_visible()
             assert len(page.pdf(format="A4")) > 10_000
         finally:
             browser.close()
     assert all(u.startswith("file://") for u in requests), requests
+
+
+@pytest.mark.browser
+def test_brief_toolbar_on_screen_and_phone_layout(tmp_path):
+    """On screen: a toolbar back to the unit's page, to the PDF (saved under a Chinese name) and a print
+    button (shown by its script; without scripts there is none); a phone (390 px) scrolls no sideways."""
+    from playwright.sync_api import sync_playwright
+
+    shutil.copyfile(TEMPLATES / CSS, tmp_path / CSS)
+    widest = max(data_model().agencies, key=lambda a: data_model().agency_total(a))
+    units = ["big-data-bureau", widest, "zaozhuang"]
+    for aid in data_model().agencies:
+        (tmp_path / f"{aid}.html").write_text(render_html(data_model(), aid, SITE_URL), encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+        try:
+            for scripts in (True, False):
+                ctx = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=scripts)
+                page = ctx.new_page()
+                for aid in units:
+                    page.goto((tmp_path / f"{aid}.html").as_uri())
+                    bar = page.locator("nav.toolbar")
+                    assert bar.is_visible()
+                    back = bar.locator("a.back")
+                    assert back.is_visible() and back.get_attribute("href") == f"../agencies/{aid}/"
+                    assert data_model().agencies[aid].short in back.inner_text()
+                    pdf = bar.locator("a.pdf")
+                    assert pdf.is_visible() and pdf.get_attribute("href") == f"{aid}.pdf"
+                    assert pdf.get_attribute("download") == data_model().agencies[aid].name + "任务简报.pdf"
+                    assert bar.locator("button.print").is_visible() == scripts
+                    assert page.locator(".qr-code").is_hidden()  # the reader is on the page already
+                    width = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+                    assert width[0] <= width[1], (aid, width)
+                    page.emulate_media(media="print")
+                    assert bar.is_hidden()
+                    page.emulate_media(media="screen")
+                if scripts:
+                    for aid in data_model().agencies:  # no page of any unit scrolls sideways on a phone
+                        page.goto((tmp_path / f"{aid}.html").as_uri())
+                        width = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+                        assert width[0] <= width[1], (aid, width)
+                    # page 1's deadline years stand above their items on a phone (no narrow column beside them)
+                    page.goto((tmp_path / f"{widest}.html").as_uri())
+                    th, td = (page.locator(f".by-deadline tr >> nth=0 >> {c}").bounding_box() for c in ("th", "td"))
+                    assert th["y"] + th["height"] <= td["y"] + 1 and td["width"] > 300, (th, td)
+                    # the button prints
+                    page.evaluate("window.print = () => { window.printed = true; }")
+                    page.locator("button.print").click()
+                    assert page.evaluate("window.printed") is True
+                ctx.close()
+        finally:
+            browser.close()
 
 
 # ---------------------------------------------------------------------------
@@ -266,38 +335,61 @@ def test_no_placeholder_address_and_no_text_for_developers():
             assert f"截至 {data_model().as_of.isoformat()}" in text and "最后修改" not in text
 
 
-def test_fixture_briefs_list_every_item_with_its_state():
+def test_fixture_briefs_list_every_item_and_give_the_state_once():
+    """Page 1 (the fixture has every status): every item by its website id; the states once, as counts
+    (the items with a report carry their status); the details give each item's newest report."""
     from bs4 import BeautifulSoup
 
     model, d, zh = _fixture()
     seen = set()
     for aid in d.agencies:
         doc = BeautifulSoup(render_html(model, aid, "", changed=""), "html.parser")
-        rows = doc.select("table.overview tbody tr")
-        got = set()
-        for tr in rows:
-            badge = tr.select_one(".state")
-            state = next(c.removeprefix("state-") for c in badge["class"] if c.startswith("state-"))
-            assert badge.get_text(strip=True) == zh[state]
-            got.add((tr.select_one(".ref").get_text(strip=True), state))
-        want = {(d.items[k].title, d.items[k].state) for k in d.agency_items(aid)}
-        assert got == want, aid
-        seen |= {s for _, s in got}
+        front = doc.select_one(".front")
+        keys = d.agency_items(aid)
+        refs = [el.get_text(strip=True) for el in front.select(".by-deadline .ref")]
+        assert sorted(refs) == sorted(d.items[k].title for k in keys), aid
+        line = squash(front.select_one(".state-line").get_text())
+        statuses = Counter(d.items[k].reports[0]["status"] for k in keys if d.items[k].reports)
+        unreported = sum(1 for k in keys if not d.items[k].reports)
+        if not statuses:
+            assert "未报告进展" in line and str(len(keys)) in line, (aid, line)
+        elif len(statuses) == 1 and not unreported:
+            (status, n), = statuses.items()
+            assert squash(f"全部{n}项均为{zh[status]}") in line or (n == 1 and squash(zh[status]) in line), (aid, line)
+        else:
+            for status, n in statuses.items():
+                assert squash(f"{zh[status]}{n}项") in line, (aid, status, line)
+            if unreported:
+                assert squash(f"其余{unreported}项未报告进展") in line, (aid, line)
+            badges = {el.find_parent(class_="it").select_one(".ref").get_text(strip=True): el.get_text(strip=True)
+                      for el in front.select(".by-deadline .state")}
+            assert badges == {d.items[k].title: zh[d.items[k].reports[0]["status"]] for k in keys if d.items[k].reports}
+        seen |= set(statuses)
+        # the three lines: reports of completion or cancellation take an item out of the overdue count
+        from progress_expect import FIXTURE
+
+        want, lines = expected_front(aid, FIXTURE), squash(front.select_one(".key-lines").get_text())
+        assert squash(f"牵头 {want['leads']} 项（共 {want['total']} 项）") in lines, (aid, lines)
+        assert squash(f"已过期限 {want['overdue']} 项") in lines, (aid, lines)
+        if want["overdue"]:
+            assert squash(f"最早 {want['earliest']} 年到期") in lines, (aid, lines)
+        assert squash(f"持续推进 {want['ongoing']} 项") in lines, (aid, lines)
         meta = doc.select_one(".masthead .meta").get_text(" ", strip=True)
-        assert f"截至 {d.as_of.isoformat()}" in meta and "印制日期" in meta
+        assert f"数据截至 {d.as_of.isoformat()}" in meta and f"生成日期 {date.today().isoformat()}" in meta
+        assert "印制" not in doc.get_text()
         # the details: each item's newest report, with its evidence
-        for k in d.agency_items(aid):
+        for k in keys:
             x = d.items[k]
             if x.reports:
                 assert x.reports[0]["summary"] in doc.get_text()
                 for c in x.reports[0].get("evidence", []):
                     assert d.sources[c["source"]]["title"] in doc.get_text()
-    assert seen == set(zh)
+    assert seen == {k for k in zh if k not in ("overdue-unreported", "no-report")}
 
 
 @pytest.mark.slow
 def test_fixture_brief_page_one_pdf(tmp_path):
-    """Page 1 of the PDF: the unit, 截至 <date>, the print date, every item's website id and state."""
+    """Page 1 of the PDF: the unit, 数据截至 <date>, the date generated, every item's website id, the reported states."""
     from weasyprint import HTML
 
     model, d, zh = _fixture()
@@ -308,8 +400,111 @@ def test_fixture_brief_page_one_pdf(tmp_path):
         HTML(filename=str(tmp_path / "b.html")).write_pdf(tmp_path / "b.pdf")
         first = squash(pdftext(tmp_path / "b.pdf", 1)[0])
         assert squash(model.agencies[aid].name) in first
-        assert squash(f"截至 {d.as_of.isoformat()}") in first and "印制日期" in first
+        assert squash(f"数据截至 {d.as_of.isoformat()}") in first and squash(f"生成日期 {date.today().isoformat()}") in first
         for k in d.agency_items(aid):
             assert squash(d.items[k].title) in first, (aid, k)
-        for s in {d.items[k].state for k in d.agency_items(aid)}:
-            assert squash(zh[s]) in first
+        for k in d.agency_items(aid):
+            if d.items[k].reports:
+                assert squash(zh[d.items[k].reports[0]["status"]]) in first
+
+
+# ---------------------------------------------------------------------------
+# Page 1: what a director reads in a minute (issue 19)
+
+
+def expected_front(aid: str, data_dir: Path | None = None) -> dict:
+    """Page 1's counts for a unit, from the YAML files (PyYAML, progress_expect): the items it leads (牵头 in
+    the action plan, listed first in the task division), those past their deadline year and not reported
+    completed or cancelled (and the earliest such year), the ongoing tasks (no year)."""
+    from progress_expect import ROOT, dataset
+
+    d = dataset(data_dir or ROOT / "data")
+    items = [d.items[k] for k in d.agency_items(aid)]
+
+    def leads(x):
+        return aid in x.units.get("lead", []) or x.units.get("task", [None])[0] == aid
+
+    def late(x):
+        done = x.reports and x.reports[0]["status"] in ("completed", "cancelled")
+        return x.year is not None and date(x.year, 12, 31) < d.as_of and not done
+
+    overdue = [x for x in items if late(x)]
+    return {"total": len(items), "leads": sum(map(leads, items)), "overdue": len(overdue),
+            "overdue_led": sum(1 for x in overdue if leads(x)), "earliest": min((x.year for x in overdue), default=None),
+            "ongoing": sum(1 for x in items if x.year is None), "titles": [x.title for x in items], "as_of": d.as_of,
+            "reported": sum(1 for x in items if x.reports)}
+
+
+@pytest.mark.slow
+def test_page_one_leads_with_three_counts_and_the_items(briefs):
+    """Every unit's page 1: its name, the three lines (leads N, overdue N since YEAR, ongoing N) with the counts
+    of the YAML files, the progress state once (no status repeated per item), every item by its website id
+    (page 1 holds them all), the dates named for what they are, and the brief's address."""
+    out, _ = briefs
+    for aid, agency in data_model().agencies.items():
+        want = expected_front(aid)
+        first = squash(pdftext(out / f"{aid}.pdf", 1)[0])
+        assert squash(agency.name) in first
+        if not want["total"]:
+            continue
+        assert squash(f"牵头 {want['leads']} 项（共 {want['total']} 项）") in first, aid
+        assert squash(f"已过期限 {want['overdue']} 项") in first, aid
+        if want["overdue"]:
+            assert squash(f"最早 {want['earliest']} 年到期") in first, aid
+        if want["overdue_led"]:
+            assert squash(f"其中牵头 {want['overdue_led']} 项") in first, aid
+        assert squash(f"持续推进 {want['ongoing']} 项") in first, aid
+        for title in want["titles"]:
+            assert squash(title) in first, (aid, title)
+        assert not want["reported"]  # data/ has no report yet: the state is said once, as a count
+        n = want["total"]
+        assert squash(f"全部 {n} 项均未报告进展" if n > 1 else "这 1 项未报告进展") in first, aid
+        assert first.count("未报告进展") == 1 and "已过期限，未报告进展" not in first, aid
+        assert squash(f"数据截至 {want['as_of'].isoformat()}") in first and squash(f"生成日期 {date.today().isoformat()}") in first
+        assert "印制" not in first
+        assert squash(f"网页版：{SITE_URL}briefs/{aid}.html") in first
+
+
+@pytest.mark.slow
+def test_page_one_qr_code_opens_the_brief(briefs, tmp_path):
+    """The QR code on page 1 decodes (zxing-cpp, from the printed page at 150 dpi) to the brief's address."""
+    import zxingcpp
+    from PIL import Image
+
+    out, _ = briefs
+    for aid in ("big-data-bureau", "zaozhuang", "all-city-governments"):
+        subprocess.run(["pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-png", "-singlefile", str(out / f"{aid}.pdf"),
+                        str(tmp_path / aid)], check=True)
+        found = [r.text for r in zxingcpp.read_barcodes(Image.open(tmp_path / f"{aid}.png"))]
+        assert found == [f"{SITE_URL}briefs/{aid}.html"], (aid, found)
+
+
+def test_no_address_no_qr_code_without_the_sites_address():
+    from bs4 import BeautifulSoup
+
+    for site_url in ("", "https://example.org/digital-shandong/"):
+        doc = BeautifulSoup(render_html(data_model(), "big-data-bureau", site_url), "html.parser")
+        assert doc.select(".qr-code, svg, .brief-url") == []
+    doc = BeautifulSoup(render_html(data_model(), "big-data-bureau", SITE_URL), "html.parser")
+    assert doc.select_one(".qr-code svg path") is not None
+    assert doc.select_one(".brief-url").get_text() == f"{SITE_URL}briefs/big-data-bureau.html"
+
+
+def test_short_titles_end_at_a_boundary():
+    """Page 1's short titles: the item's text to its first comma; a long one is cut where its list allows
+    (never inside a 《title》 or “quotation”), so no word is cut in half where the text can be cut whole."""
+    from shandong.views.briefs import label
+
+    model = data_model()
+    tasks = {x.number: x for x in model.tasks}
+    measures = {x.id: x for x in model.measures}
+    assert label(tasks[33]) == "研究制定《山东省数字政府建设实施方案》…"
+    assert label(tasks[46]) == "设立省级科技成果转化贷款风险补偿资金…"
+    assert label(tasks[40]) == "引进和培养一批数字领域急需紧缺的领军人才…"
+    assert label(measures["m1-4-1"]) == "构建“一个平台、一个号（码）、一张网络、一朵云”的支撑体系"  # whole: no place to cut
+    assert label(tasks[1]) == "构建泛在高速通信网络"
+    for x in model.items:
+        text = label(x)
+        assert text.count("《") == text.count("》") and text.count("“") == text.count("”"), text
+        if text.endswith("…"):
+            assert "".join(x.text.split()).startswith(text[:-1])

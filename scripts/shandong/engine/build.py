@@ -4,8 +4,9 @@
     python -m shandong.engine.build --serve [--dev-addr HOST:PORT]     (make serve)
 
 ``make site``: the data is checked and the tree written (``outputs.generate``), the briefs' PDFs made
-(``outputs.pdf``), then the engine builds the tree strictly into a temporary folder beside DEST, which
-replaces DEST only when the build succeeded: a failed build never leaves a half-built site.
+(``outputs.pdf``) and the tree generated again (the briefs page gets the PDFs' sizes and pages), then
+the engine builds the tree strictly into a temporary folder beside DEST, which replaces DEST only when
+the build succeeded: a failed build never leaves a half-built site.
 
 ``make serve``: the tree is generated, the engine serves it; this process watches ``data/``, ``templates/``
 and ``docs/`` and generates the tree again after each save, writing only the files whose content changed,
@@ -13,7 +14,8 @@ and the engine rebuilds only those pages (its documented ``--dirty`` mode: every
 so a page whose file did not change has not changed; when ``mkdocs.yml``, ``overrides/`` or the dataset's
 dates in ``build/mkdocs.yml`` change, every page of the tree is marked changed, so all are rebuilt). With
 PDFs on (``BRIEFS=1``), the PDF step follows each generation in the background: the page reloads first,
-the changed brief's PDF a moment later. A save that breaks the data prints every problem and keeps the
+the changed brief's PDF a moment later, and the tree is generated once more when that step ends (the
+briefs page lists the PDFs' sizes). A save that breaks the data prints every problem and keeps the
 last good site.
 
 The engine is a setting: ``$SHANDONG_ENGINE`` (``make … ENGINE=…``), ``mkdocs`` by default, or
@@ -101,6 +103,7 @@ def build(dest: Path, settings: Settings | None = None, tree: Path = TREE, engin
         from ..outputs.pdf import write_pdfs  # WeasyPrint: only when PDFs are made
 
         write_pdfs(generated.model, Path(tree) / BRIEFS, settings.site_url, last_changed(settings), cache_dir=PDF_CACHE)
+        generate(tree, settings)  # the briefs page now shows the PDFs' sizes and pages (the only file that changes)
     t2 = time.perf_counter()
     engine_s = engine_build(config_path(tree), dest, engine_name, extra_env, quiet)
     return {"generate": t1 - t0, "pdf": t2 - t1, "engine": engine_s}
@@ -145,8 +148,9 @@ class Server:
         for page in Path(self.tree).rglob("*.md"):
             os.utime(page, (now, now))
 
-    def generate(self) -> bool:
-        """Generate the tree; on bad data print every problem and keep the last tree. True if it worked."""
+    def generate(self, pdfs: bool = True) -> bool:
+        """Generate the tree (then the PDF step, unless ``pdfs`` is false); on bad data print every problem
+        and keep the last tree. True if it worked."""
         try:
             result = generate(self.tree, self.settings)
         except DataError as exc:
@@ -155,9 +159,17 @@ class Server:
         if result.written or result.removed:
             print(f"generated in {result.seconds:.2f} s: {len(result.written)} files written, {len(result.removed)} removed",
                   flush=True)
-        if self.settings.pdf:
+        if self.settings.pdf and pdfs:
             self.start_pdfs()
         return True
+
+    def pdfs_done(self) -> bool:
+        """True once when the background PDF step has ended well: the tree is then generated again, so that
+        the briefs page shows the new PDFs' sizes and pages."""
+        if self.pdf is not None and self.pdf.poll() == 0:
+            self.pdf = None
+            return True
+        return False
 
     def start_pdfs(self) -> None:
         """The PDF step in the background (a newer one replaces one still running: cached PDFs are kept)."""
@@ -189,6 +201,8 @@ class Server:
                 if now != seen:
                     seen = now
                     self.generate()
+                elif self.pdfs_done():
+                    self.generate(pdfs=False)
                 if (now := _snapshot(self.theme)) != theme:
                     theme = now
                     self.touch_all()

@@ -12,7 +12,9 @@ The tree holds every file the site shows, as a file, before any engine runs:
 - the downloads (``data/``: JSON, schemas, CSV, Excel) and the briefs' HTML (``briefs/``).
 
 The PDFs of the briefs are a separate step that reads the briefs' HTML (``outputs.pdf``); the files
-it writes (``briefs/*.pdf``) are left alone here. Beside the tree, ``build/mkdocs.yml`` is the engine's
+it writes (``briefs/*.pdf`` and their record ``briefs/.pdfs.json``) are left alone here, and the briefs
+page (``briefs/index.md``) shows the sizes and pages of those made from the current HTML: ``make site``
+generates again after the PDF step (only that page changes), ``make serve`` when its PDF step ends. Beside the tree, ``build/mkdocs.yml`` is the engine's
 configuration: ``mkdocs.yml`` plus this build's settings (the site's address, the dataset's dates).
 
 A file is written only when its bytes changed (so a rebuild after one edit touches only what changed,
@@ -42,7 +44,7 @@ DOWNLOADS = "data"  # the downloads' folder in the tree (and in the site)
 BRIEFS = "briefs"
 VARIANTS = "assets/search/variants.json"  # the search worker's traditional → simplified table
 # Files another step writes into the tree: the generate step neither writes nor removes them.
-OTHER_STEPS = (f"{BRIEFS}/*.pdf",)
+OTHER_STEPS = (f"{BRIEFS}/*.pdf", f"{BRIEFS}/{briefs.RECORD}*")
 
 
 @dataclass
@@ -69,9 +71,31 @@ def last_changed(settings: Settings) -> str:
     return changed.isoformat() if changed else ""
 
 
+def current_pdfs(tree: Path, brief_files: dict[str, bytes]) -> dict[str, dict]:
+    """The briefs' PDFs in the tree that the PDF step made from the briefs' current HTML, by unit id (and
+    ``all``): ``{"bytes": n, "pages": n}``, as its record (``briefs/.pdfs.json``) says and the files confirm.
+    A PDF missing, made from other HTML (the data changed since) or of another size is left out."""
+    folder = Path(tree) / BRIEFS
+    try:
+        record = json.loads((folder / briefs.RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    digests = {name.removesuffix(".html"): briefs.html_digest(data) for name, data in brief_files.items()
+               if name.endswith(".html")}
+    made_from = {**digests, "all": briefs.all_digest(digests)}
+    out = {}
+    for name, digest in made_from.items():
+        entry = record.get(name) or {}
+        pdf = folder / (briefs.ALL_PDF if name == "all" else f"{name}.pdf")
+        if entry.get("html") == digest and pdf.is_file() and pdf.stat().st_size == entry.get("bytes"):
+            out[name] = {"bytes": entry["bytes"], "pages": entry["pages"]}
+    return out
+
+
 def site_files(model: Model, docs: dict[str, Document], settings: Settings, changes: list[history.Change],
-               changed: str) -> dict[str, bytes]:
-    """Every file of the tree (but the PDFs), by its path in the tree."""
+               changed: str, tree: Path | None = None) -> dict[str, bytes]:
+    """Every file of the tree (but the PDFs), by its path in the tree. ``tree``: where the PDF step may have
+    made the briefs' PDFs (their sizes and pages go on the briefs page)."""
     files: dict[str, bytes] = {}
 
     def add(path: str, data: bytes | str, source: str) -> None:
@@ -80,12 +104,15 @@ def site_files(model: Model, docs: dict[str, Document], settings: Settings, chan
         files[path] = data.encode("utf-8") if isinstance(data, str) else data
 
     download_files, download_meta = downloads(model, docs)
-    ctx = PageContext(repo=settings.repo, pdf=settings.pdf, downloads=download_meta, last_changed=changed)
+    brief_files = briefs.files(model, settings.site_url, changed, pdf=settings.pdf)
+    brief_pdfs = current_pdfs(tree, brief_files) if settings.pdf and tree is not None else {}
+    ctx = PageContext(repo=settings.repo, pdf=settings.pdf, downloads=download_meta, last_changed=changed,
+                      brief_pdfs=brief_pdfs)
     for path, text in pages(model, ctx).items():
         add(path, text, "a generated page")
     for path, data in download_files.items():
         add(f"{DOWNLOADS}/{path}", data, "a download")
-    for name, data in briefs.files(model, settings.site_url, changed).items():
+    for name, data in brief_files.items():
         add(f"{BRIEFS}/{name}", data, "a brief")
     for path, xml in feeds.feeds(model, settings.site_url, changes).items():
         add(path, xml, "a feed")
@@ -176,9 +203,10 @@ def generate(tree: Path = TREE, settings: Settings | None = None) -> Generated:
     settings = settings or Settings.from_env()
     docs, model = load(settings)
     changed = last_changed(settings)
-    files = site_files(model, docs, settings, history.changes(settings.data_dir), changed)
+    files = site_files(model, docs, settings, history.changes(settings.data_dir), changed, tree)
     written, removed = write_tree(tree, files)
-    for pdf in stale_pdfs(tree, model) + ([] if settings.pdf else sorted((Path(tree) / BRIEFS).glob("*.pdf"))):
+    without = [] if settings.pdf else [*sorted((Path(tree) / BRIEFS).glob("*.pdf")), *(Path(tree) / BRIEFS).glob(briefs.RECORD)]
+    for pdf in stale_pdfs(tree, model) + without:
         pdf.unlink()
         removed.append(pdf.relative_to(tree).as_posix())
     config, path = engine_config(model, settings, changed, tree), config_path(tree)

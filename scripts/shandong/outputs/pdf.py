@@ -29,7 +29,7 @@ from ..config import PDF_CACHE, TREE, Settings
 from ..data import history
 from ..data.check import load_checked
 from ..data.model import Model
-from ..views.briefs import CSS, contents_html, environment, files
+from ..views.briefs import ALL_PDF, CSS, RECORD, all_digest, contents_html, environment, files, html_digest
 
 # ---------------------------------------------------------------------------
 # PDFs: content-addressed per brief, rendered in worker processes, joined into all.pdf
@@ -389,7 +389,8 @@ def write_pdfs(model: Model, briefs_dir: Path, site_url: str = "", changed: str 
         return paths
 
     try:
-        htmls = {aid: (briefs_dir / f"{aid}.html").read_text(encoding="utf-8") for aid in model.agencies}
+        raw = {aid: (briefs_dir / f"{aid}.html").read_bytes() for aid in model.agencies}
+        htmls = {aid: data.decode("utf-8") for aid, data in raw.items()}
         unit_pdfs = ensure(htmls)
         for aid, cached in unit_pdfs.items():
             _place(cached, briefs_dir / f"{aid}.pdf")
@@ -408,8 +409,9 @@ def write_pdfs(model: Model, briefs_dir: Path, site_url: str = "", changed: str 
             result["reused"] = [r for r in result["reused"] if r != "contents"]
         t_join = time.perf_counter()
         parts = [(aid, model.agencies[aid].name, unit_pdfs[aid]) for aid in model.agencies]
-        pages["all"] = _join(contents, parts, briefs_dir / "all.pdf", pages["contents"], font_cache=store)
+        pages["all"] = _join(contents, parts, briefs_dir / ALL_PDF, pages["contents"], font_cache=store)
         timings["all"] = round(time.perf_counter() - t_join, 3)
+        write_record(briefs_dir, {aid: html_digest(data) for aid, data in raw.items()}, pages)
     finally:
         if not cache_dir:
             shutil.rmtree(store, ignore_errors=True)
@@ -418,6 +420,18 @@ def write_pdfs(model: Model, briefs_dir: Path, site_url: str = "", changed: str 
     result["timings"] = {"pdf": timings, "pdf_sum": round(sum(timings.values()), 3),
                          "pdf_wall": round(time.perf_counter() - t0, 3)}
     return result
+
+
+def write_record(briefs_dir: Path, digests: dict[str, str], pages: dict[str, int]) -> None:
+    """``briefs/.pdfs.json``: for each PDF (every unit's and ``all``), the digest of the HTML it was made from,
+    its size in bytes and its pages. The generate step shows the sizes and pages of the PDFs whose HTML is
+    still the current one on the briefs page (``outputs.generate.current_pdfs``)."""
+    record = {aid: {"html": digest, "bytes": (briefs_dir / f"{aid}.pdf").stat().st_size, "pages": pages[aid]}
+              for aid, digest in digests.items()}
+    record["all"] = {"html": all_digest(digests), "bytes": (briefs_dir / ALL_PDF).stat().st_size, "pages": pages["all"]}
+    tmp = briefs_dir / f"{RECORD}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    os.replace(tmp, briefs_dir / RECORD)
 
 
 def write_briefs(model: Model, out_dir: Path, site_url: str = "", changed: str = "", jobs: int = 2,

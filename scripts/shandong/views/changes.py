@@ -15,8 +15,18 @@ from typing import Any
 
 from ..config import FILES
 from ..data.changes import KIND_OF_PATH, MISSING, RecordChange, label
-from ..data.model import (CN_NUMERALS, DEADLINE_KINDS, KIND_NAMES, ROLE_NAMES, SOURCE_KINDS, STATUSES, Item, Model,
-                          measure_number, task_key)
+from ..data.model import (
+    CN_NUMERALS,
+    DEADLINE_KINDS,
+    KIND_NAMES,
+    ROLE_NAMES,
+    SOURCE_KINDS,
+    STATUSES,
+    Item,
+    Model,
+    measure_number,
+    task_key,
+)
 
 SHORT = 30  # values longer than this are not quoted in a title (the lines below it give them in full)
 TITLE_FIELDS = 3  # a title names at most this many changed fields

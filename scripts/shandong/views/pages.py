@@ -1,4 +1,4 @@
-"""The site's pages as Markdown: one per agency, theme, task and measure (``templates/``), and the
+"""The site's pages as Markdown: one per agency, theme, task and measure, the briefs page (``templates/``), and the
 hand-written pages of ``docs/`` with their macros expanded. Pure: the model (and a few values the
 generate step knows, such as the downloads' sizes) in, text out.
 
@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from ..config import Repo, data_path
 from ..data.model import Model
-from . import charts
+from . import briefs, charts
 from .render import environment, render, src_path
 
 
@@ -28,6 +28,7 @@ class PageContext:
     pdf: bool = True  # the briefs have PDFs (the agency pages link to them)
     downloads: list[dict] = field(default_factory=list)  # the download files, as outputs.downloads describes them
     last_changed: str = ""  # the date the data last changed (git), "" without history
+    brief_pdfs: dict[str, dict] = field(default_factory=dict)  # unit id or "all" -> bytes, pages of its current PDF
 
 
 def theme_chart(model: Model, tid: str) -> dict:
@@ -44,7 +45,7 @@ def page_makers(model: Model, ctx: PageContext) -> Iterator[tuple[str, Callable[
         path = src_path(agency)
         yield path, lambda path=path, agency=agency: render(
             "agency.md.j2", page_path=path, m=model, a=agency, roles=model.by_agency[agency.id], repo=ctx.repo,
-            record_file=agencies_file, pdf=ctx.pdf)
+            record_file=agencies_file, pdf=ctx.pdf, brief_pdf_name=briefs.download_name(agency))
     for theme in model.themes.values():
         path = src_path(theme)
         yield path, lambda path=path, theme=theme: render(
@@ -52,6 +53,9 @@ def page_makers(model: Model, ctx: PageContext) -> Iterator[tuple[str, Callable[
     for item in model.items:
         path = src_path(item)
         yield path, lambda path=path, item=item: render(f"{item.kind}.md.j2", page_path=path, m=model, i=item, repo=ctx.repo)
+    yield briefs.PAGE, lambda: render("briefs.md.j2", page_path=briefs.PAGE, m=model, pdf=ctx.pdf, pdfs=ctx.brief_pdfs,
+                                      download_name=briefs.download_name, all_pdf=briefs.ALL_PDF,
+                                      all_pdf_name=briefs.ALL_PDF_NAME, size=briefs.size_text)
 
 
 def page_paths(model: Model) -> list[str]:
