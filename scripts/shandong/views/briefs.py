@@ -26,18 +26,14 @@ from markupsafe import Markup
 
 from ..config import TEMPLATES as ALL_TEMPLATES
 from ..config import public_url
-from ..data.model import ROLE_NAMES, ROLE_ORDER, STATES, STATUSES, Agency, Item, Model
+from ..data.model import ROLE_ITEM_KIND, ROLE_NAMES, ROLE_ORDER, STATES, STATUSES, Agency, Item, Model
 
 TEMPLATES = ALL_TEMPLATES / "brief"
 TEMPLATE = "brief.html.j2"
 CSS = "brief.css"
 # role -> (heading, the document: "plan" for the task division, "action" for the 2020 action plan)
-ROLE_HEADINGS = {
-    "lead": ("牵头的措施", "action"),
-    "support": ("配合的措施", "action"),
-    "responsible": ("按职责分工负责的措施", "action"),
-    "task": ("列为责任单位的重点任务", "plan"),
-}
+ROLE_HEADINGS = {r: ("列为责任单位的重点任务", "plan") if ROLE_ITEM_KIND[r] == "task" else (f"{ROLE_NAMES[r][0]}的措施", "action")
+                 for r in ROLE_ORDER}
 # Page 1's groups: the unit leads an item when the action plan names it 牵头 or the task division lists it
 # first (by the documents' convention the lead unit); the other roles as the documents name them.
 FRONT_GROUPS = {
@@ -65,43 +61,6 @@ def size_text(n: int) -> str:
 def download_name(agency: Agency) -> str:
     """The file name a unit's PDF is saved under: ``山东省大数据局任务简报.pdf``."""
     return re.sub(r'[\\/:*?"<>|\s]', "", agency.name) + "任务简报.pdf"
-
-
-# ---------------------------------------------------------------------------
-# Short titles
-
-SHORT = 24  # an item's short title: at most this many characters, cut where the text allows
-LONGEST = 30  # ... or up to this many when it has no place to cut
-_OPEN, _CLOSE = "《“（(", "》”）)"
-
-
-def short_title(item: Item) -> str:
-    """The item's text up to its first comma or full stop; a longer head is cut at a list boundary (before
-    ``、``, ``和`` or ``及``, or after a closing ``》``), never inside a title or quotation, and marked "…"."""
-    text = "".join(item.text.split())
-    cut = min((i for i in (text.find(c) for c in "，。；：") if i > 0), default=len(text))
-    head = text[:cut]
-    if len(head) <= SHORT:
-        return head
-    best, depth = 0, 0
-    for i, c in enumerate(head[:SHORT + 1]):
-        if c in _OPEN:
-            depth += 1
-        elif c in _CLOSE:
-            depth = max(0, depth - 1)
-            if c == "》" and depth == 0 and i + 1 <= SHORT:
-                best = i + 1
-        elif c in "、和及" and depth == 0 and i <= SHORT:
-            best = i
-    if best >= 8:
-        return head[:best] + "…"
-    return head if len(head) <= LONGEST else head[:SHORT - 1] + "…"
-
-
-def label(item: Item) -> str:
-    """The one place an item's short title comes from: the editorial ``Item.short_title`` once the data
-    has one, else ``short_title`` derived from its text."""
-    return getattr(item, "short_title", None) or short_title(item)
 
 
 # ---------------------------------------------------------------------------
@@ -194,7 +153,7 @@ def brief_context(model: Model, aid: str, site_url: str = "") -> dict:
         document = model.documents[document]["title"]
         entries = [{"item": x, "deadline": x.deadline_text or "—", "where": _where(x),
                     "first": role == "task" and x.roles["task"][0] == aid,
-                    "co_units": _co_units(model, x, aid), "short": label(x),
+                    "co_units": _co_units(model, x, aid), "short": x.short_title,
                     "role": ROLE_NAMES[role][0]} for x in items]
         groups.append({"role": role, "heading": heading, "document": f"《{document}》", "entries": entries})
     counts_by_role = {role: len(roles.get(role, [])) for role in ROLE_ORDER}
@@ -218,7 +177,6 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=False, lstrip_blocks=False)
     env.globals["STATES"] = STATES
-    env.globals["label"] = label
     return env
 
 
