@@ -137,10 +137,11 @@ class Server:
     @staticmethod
     def relay(lines) -> None:
         """The engine's messages, but its warning that --dirty rebuilds only changed pages (see above)."""
-        for line in lines:
-            if DIRTY_WARNING not in line:
-                sys.stderr.write(line)
-                sys.stderr.flush()
+        with lines:  # closed at the end of the engine's output
+            for line in lines:
+                if DIRTY_WARNING not in line:
+                    sys.stderr.write(line)
+                    sys.stderr.flush()
 
     def touch_all(self) -> None:
         """Mark every page of the tree changed, so that the engine's --dirty rebuild remakes them all."""
@@ -181,7 +182,8 @@ class Server:
 
     def run(self) -> int:
         # Stopped by SIGTERM (a supervisor, the benchmark) as by Ctrl-C: the engine and the PDF step go too.
-        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        if threading.current_thread() is threading.main_thread():  # (a test may run a server in a thread)
+            signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
         if not self.generate():
             return 1
         config = config_path(self.tree)
