@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitetools import CHROMIUM, CHROMIUM_ARGS, serve
+from sitetools import serve
 
 # query -> {pages: result pages best first (site-relative), near: whether no page held the whole query}
 ASK_ALL = """async ([queries, limit]) => {
@@ -78,35 +78,38 @@ class Searcher:
 
 
 @contextmanager
-def browser_page(site: Path, viewport: dict | None = None, **options):
-    """(page, base URL, responses) on the built site served on 127.0.0.1; nothing loaded yet."""
-    import pytest
+def new_page(browser, viewport: dict | None = None, **options):
+    """(page, responses) in a new context of ``browser``; ``responses``: URL -> bytes received."""
+    context = browser.new_context(service_workers="block", viewport=viewport or {"width": 1280, "height": 900}, **options)
+    responses: dict[str, int] = {}
 
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with serve(site) as base, sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(service_workers="block", viewport=viewport or {"width": 1280, "height": 900}, **options)
-        responses: dict[str, int] = {}
-
-        def on_response(response):
-            try:
-                responses[response.url] = len(response.body())
-            except Exception:  # redirects and aborted requests have no body
-                pass
-
-        context.on("response", on_response)
-        page = context.new_page()
+    def on_response(response):
         try:
-            yield page, base, responses
-        finally:
-            browser.close()
+            responses[response.url] = len(response.body())
+        except Exception:  # redirects and aborted requests have no body
+            pass
+
+    context.on("response", on_response)
+    try:
+        yield context.new_page(), responses
+    finally:
+        context.close()
 
 
 @contextmanager
-def searcher(site: Path):
-    """A Searcher on the site's search page, its worker ready (one query answered)."""
-    with browser_page(site) as (page, base, responses):
+def searcher(browser, base: str, site: Path):
+    """A Searcher on the search page of the site served at ``base`` (built in ``site``), its worker ready."""
+    with new_page(browser) as (page, responses):
         page.goto(base + "search/")
         page.wait_for_function("window.DsSearch")
         page.evaluate("DsSearch.ask('数字', 1)")
         yield Searcher(page, base, Path(site), responses)
+
+
+@contextmanager
+def served_searcher(site: Path):
+    """searcher() with its own server and browser (for scripts such as search_compare.py)."""
+    from browsing import chromium
+
+    with serve(site) as base, chromium() as browser, searcher(browser, base, site) as s:
+        yield s

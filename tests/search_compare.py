@@ -34,13 +34,13 @@ PAGEFIND = """async queries => {
 
 def main(argv: list[str]) -> int:
     import search_queries as sq
-    from search_browser import searcher
+    from search_browser import served_searcher
     from shandong.data.check import load_checked
 
     site, pagefind = Path(argv[0]), "--pagefind" in argv
     queries = sq.build(load_checked())
     texts = sorted({q.text for q in queries})
-    with searcher(site) as s:
+    with served_searcher(site) as s:
         if pagefind:
             results = {}
             for k in range(0, len(texts), 200):

@@ -105,8 +105,8 @@
         if (query.trim()) url.searchParams.set("q", query.trim())
         else url.searchParams.delete("q")
         history.replaceState(history.state, "", url)
-        document.title = query.trim() ? `${query.trim()}：搜索结果 - ${title}` : title
       }
+      document.title = query.trim() ? `${query.trim()}：搜索结果 - ${title}` : title
       if (query === shown) return
       shown = query
       form.setAttribute("aria-busy", "true")
