@@ -1,8 +1,8 @@
 """Driving the site search in Chromium (Debian's, through Playwright) on a built site: the search page
-(``search/``), whose script (assets/search/ui.js) starts the search worker, queried in bulk through
-``DsSearch.ask`` exactly as the page and the header box ask it; the search page's box and the header's
-box typed into (fill, then a key press, as a Chinese input method commits text). Every response the
-browser receives is recorded (its URL and its body's size), so the bytes of a first search can be told."""
+(``search/``), whose script (assets/search/ui.js) starts the search worker, asked in bulk through
+``DsSearch.ask`` exactly as the page and the header box ask it; the search page's box typed into (fill,
+then a key press, as a Chinese input method commits text). Every response the browser receives is
+recorded (its URL and its body's size), so the bytes of a first search can be told."""
 from __future__ import annotations
 
 import gzip

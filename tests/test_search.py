@@ -577,6 +577,33 @@ def test_the_header_box_shows_results_as_you_type_and_enter_opens_the_search_pag
     assert page.locator(".md-search-result__item").count() == 0
 
 
+@pytest.mark.browser
+@pytest.mark.build
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_the_open_header_box_passes_axe(browser, site_url, phone, scheme):
+    """The header box opened, with results (test_a11y checks the pages with the box closed)."""
+    from browsing import AXE_JS, DESKTOP, PHONE
+    from search_browser import new_page
+
+    with new_page(browser, viewport=PHONE if phone else DESKTOP, color_scheme=scheme, is_mobile=phone, has_touch=phone) as (page, _):
+        page.goto(site_url + "agencies/big-data-bureau/")
+        if phone:
+            page.locator("label.md-header__button[for=__search]").click()
+        else:
+            page.keyboard.press("/")
+        box = page.locator("input.md-search__input")
+        box.fill("大数据")
+        box.press("End")
+        page.wait_for_selector(".md-search-result__item")
+        page.wait_for_timeout(400)  # the panel's opening transition
+        assert page.evaluate("document.getElementById('__search').checked")
+        page.add_script_tag(path=str(AXE_JS))
+        found = page.evaluate("""async () => (await axe.run('.md-search', {resultTypes: ['violations']})).violations
+            .filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id + ' ' + v.nodes.map(n => n.target).join(' '))""")
+    assert found == []
+
+
 ERRORS = {  # what breaks → what the reader is told (after "搜索暂时无法使用：")
     "index.json": ("500", "搜索数据没有加载成功（服务器返回 500）"),
     "variants.json": ("404", "搜索数据没有加载成功（服务器返回 404）"),
