@@ -161,13 +161,13 @@
       if (lead) snippets.push({heading: [], text: lead})
       // parts that only the page's units hold (工信厅 for an item of 省工业和信息化厅): say which units
       const byUnits = terms.filter(t => !p.all.includes(t) && p.unitAll.includes(t))
+      // A unit found by an abbreviation that its shown name does not hold is marked whole (工信厅 →
+      // 省工业和信息化厅); among near matches, only the units whose shown name holds a part are named.
       const units = p.units.filter(u => byUnits.some(t => u.nt.includes(t) || u.keys.some(k => k.includes(t))))
+        .map(u => [u.rec.n || u.rec.t]).map(([name]) => [name, segments(name, terms)])
+        .filter(([, segs]) => !near || marked(segs))
       if (units.length) {
-        // a unit found by an abbreviation that its shown name does not hold: the name is marked whole
-        const text = units.map(u => u.rec.n || u.rec.t).flatMap((name, k) => {
-          const segs = segments(name, terms)
-          return [...(k ? [["、", 0]] : []), ...(marked(segs) ? segs : [[name, 1]])]
-        })
+        const text = units.flatMap(([name, segs], k) => [...(k ? [["、", 0]] : []), ...(marked(segs) ? segs : [[name, 1]])])
         snippets.push({heading: [["责任单位", 0]], text})
       }
       // the link goes to the first section that matches when neither the title nor the lead does

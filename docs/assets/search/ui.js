@@ -57,8 +57,9 @@
     const q = String(query || "").trim()
     if (!answer.ok) return `搜索暂时无法使用：${answer.error}。请稍后再试，或从主题、责任单位页面查找。`
     if (!answer.parts.length) return "键入要找的词：单位名称或简称、任务和措施的文字、数字。"
-    if (!answer.near) return `找到 ${answer.total} 个包含“${q}”的页面。`
-    const none = `没有找到${answer.parts.length > 1 ? "同时" : ""}包含“${q}”的页面。`
+    const all = answer.parts.length > 1 ? "同时" : ""  // every part of the query is in every result
+    if (!answer.near) return `找到 ${answer.total} 个${all}包含“${q}”的页面。`
+    const none = `没有找到${all}包含“${q}”的页面。`
     return answer.total ? `${none}以下 ${answer.total} 个页面与之相近，只包含其中一部分：` : none
   }
 
