@@ -405,6 +405,20 @@ def test_an_agency_page_comes_first_for_its_names_and_abbreviations(measured):
     assert wrong == []
 
 
+@pytest.mark.build
+def test_every_record_names_its_page_as_the_page_does_and_its_sections_exist(site):
+    """A result's title is the page's heading; a section's link lands on that section."""
+    from sitetools import article, page
+
+    records = json.loads((site / "assets" / "search" / "index.json").read_text(encoding="utf-8"))["pages"]
+    for r in records:
+        doc = article(page(site, r["u"]))
+        assert r["t"] == doc.h1.get_text(strip=True).rstrip("¶"), r["u"]
+        for anchor, _heading, _text in r.get("s", []):
+            if anchor:
+                assert doc.find(id=anchor[1:]) is not None, (r["u"], anchor)
+
+
 # Abbreviations readers type; the agency's id from the registry.
 AGENCIES = {"工信厅": "industry-it", "发改委": "development-reform", "卫健委": "health-commission",
             "药监局": "drug-administration", "市场监管局": "market-regulation", "大数据局": "big-data-bureau",
