@@ -30,6 +30,7 @@ PAGE_TYPES = {
     "targets": "targets/",
     "downloads": "data/",
     "about": "about/",
+    "search": "search/?q=数据",
 }
 
 

@@ -1,115 +1,115 @@
-"""Driving the site search in Chromium: the search worker the page itself starts (captured when
-Material's bundle constructs it), queried with the same messages the search box sends, and the
-search box itself (fill, then a key press, as a Chinese input method commits text)."""
+"""Driving the site search in Chromium (Debian's, through Playwright) on a built site: the search page
+(``search/``), whose script (assets/search/ui.js) starts the search worker, asked in bulk through
+``DsSearch.ask`` exactly as the page and the header box ask it; the search page's box typed into (fill,
+then a key press, as a Chinese input method commits text). Every response the browser receives is
+recorded (its URL and its body's size), so the bytes of a first search can be told."""
 from __future__ import annotations
 
+import gzip
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitetools import CHROMIUM, CHROMIUM_ARGS, serve
+from sitetools import serve
 
-# Runs before the page's scripts: keep a handle on the search worker the page creates.
-CAPTURE = """(() => {
-  const W = window.Worker;
-  const state = window.__dsSearch = {worker: null, ready: false, urls: [], asked: null, answered: null};
-  window.Worker = class extends W {
-    constructor(url, options) {
-      super(url, options);
-      state.urls.push(String(url));
-      state.worker = this;
-      this.addEventListener("message", e => {
-        if (e.data && e.data.type === 1) state.ready = true;
-        // after the page's own listeners have run (the result list is drawn)
-        if (e.data && e.data.type === 3) { const q = state.asked; setTimeout(() => { state.answered = q; }, 0); }
-      });
-    }
-    postMessage(message, ...rest) {
-      if (message && message.type === 2) state.asked = message.data;
-      return super.postMessage(message, ...rest);
-    }
-  };
-})();"""
-
-# Material's worker protocol (integrations/search/worker/message): 2 = query, 3 = result.
-# A result is a list of groups, one per page, best first; a page is its group's article.
-QUERY_ALL = """async queries => {
-  const worker = window.__dsSearch.worker, out = {}, tagged = [];
+# query -> {pages: result pages best first (site-relative), near: whether no page held the whole query}
+ASK_ALL = """async ([queries, limit]) => {
+  const out = {};
   for (const q of queries) {
-    const result = await new Promise(resolve => {
-      const on = e => { if (e.data.type === 3) { worker.removeEventListener("message", on); resolve(e.data.data); } };
-      worker.addEventListener("message", on);
-      worker.postMessage({type: 2, data: q});
-    });
-    out[q] = result.items.map(group => (group.find(d => !d.location.includes("#")) || group[0]).location.split("#")[0]);
-    if (result.items.some(group => group.some(d => d.tags && d.tags.length))) tagged.push(q);
+    const a = await DsSearch.ask(q, limit);
+    if (!a.ok) throw new Error(`search failed for ${q}: ${a.error}`);
+    out[q] = {pages: a.results.map(r => r.url), near: a.near, total: a.total};
   }
-  return [out, tagged];
+  return out;
 }"""
 
 
 class Results(dict):
-    """query -> result pages; ``tagged``: the queries whose results carried tags."""
-    tagged: list[str]
+    """query -> result pages (site-relative URLs, best first); ``near``: the queries answered with
+    near matches only (no page held the whole query)."""
+    near: set[str]
 
 
+@dataclass
 class Searcher:
-    def __init__(self, page, base: str):
-        self.page, self.base = page, base
-        self.box = page.locator("input.md-search__input")
+    page: object
+    base: str
+    root: Path
+    responses: dict[str, int] = field(default_factory=dict)  # URL -> bytes received
 
-    def worker(self, queries: list[str]) -> dict[str, list[str]]:
-        """query -> result pages (site-relative URLs, best first) from the page's own search worker."""
+    def ask(self, queries: list[str], limit: int = 10) -> Results:
+        """query -> result pages from the page's own search worker."""
         out = Results()
-        out.tagged = []
+        out.near = set()
         for k in range(0, len(queries), 200):
-            pages, tagged = self.page.evaluate(QUERY_ALL, queries[k:k + 200])
-            out.update(pages)
-            out.tagged += tagged
+            for q, r in self.page.evaluate(ASK_ALL, [queries[k:k + 200], limit]).items():
+                out[q] = r["pages"]
+                if r["near"]:
+                    out.near.add(q)
         return out
+
+    def site_path(self, href: str) -> str:
+        return href.removeprefix(self.base).split("?")[0].split("#")[0]
 
     def typed(self, query: str) -> list[str]:
-        """Fill the search box, press a key; the result pages as the list shows them."""
-        self.box.fill(query)
-        self.box.press("End")
-        self.page.wait_for_function("q => window.__dsSearch.answered === q", arg=query)
-        hrefs = self.page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")
-        out = []
-        for h in hrefs:
-            path = h.removeprefix(self.base).split("?")[0].split("#")[0]
-            if path not in out:
-                out.append(path)
-        return out
+        """Type into the search page's box (fill, then a key press); the result pages it lists."""
+        box = self.page.locator("#ds-search-q")
+        box.fill(query)
+        box.press("End")
+        self.page.wait_for_function(
+            "q => new URL(location.href).searchParams.get('q') === q && !document.querySelector('form[aria-busy]')",
+            arg=query.strip())
+        return [self.site_path(h) for h in self.page.eval_on_selector_all(".ds-search-result-title a", "els => els.map(e => e.href)")]
 
-    def shown_tags(self) -> list[str]:
-        return self.page.eval_on_selector_all(".md-search-result .md-tag", "els => els.map(e => e.textContent)")
+    def status(self) -> str:
+        return self.page.locator("#ds-search-status").inner_text()
+
+    def fetched(self) -> dict[str, int]:
+        """Site-relative path -> bytes of the files the browser received, gzipped (as a server compresses them)."""
+        out = {}
+        for url in self.responses:
+            rel = self.site_path(url)
+            path = self.root / rel
+            if path.is_dir():
+                path = path / "index.html"
+            if path.is_file():
+                out[rel] = len(gzip.compress(path.read_bytes(), 9))
+        return out
 
 
 @contextmanager
-def searcher(site: Path):
-    import pytest
+def new_page(browser, viewport: dict | None = None, **options):
+    """(page, responses) in a new context of ``browser``; ``responses``: URL -> bytes received."""
+    context = browser.new_context(service_workers="block", viewport=viewport or {"width": 1280, "height": 900}, **options)
+    responses: dict[str, int] = {}
 
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with serve(site) as base, sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(service_workers="block")
-        sizes: dict[str, int] = {}
-
-        def on_response(response):
-            try:
-                sizes[response.url] = len(response.body())
-            except Exception:  # redirects and aborted requests have no body
-                pass
-
-        context.on("response", on_response)
-        page = context.new_page()
-        page.add_init_script(CAPTURE)
-        page.goto(base)
-        page.locator("label.md-header__button[for=__search]").first.click() if page.viewport_size["width"] < 1220 else None
-        page.locator("input.md-search__input").focus()
-        page.wait_for_function("window.__dsSearch.ready", timeout=60000)
-        s = Searcher(page, base)
-        s.sizes = sizes
+    def on_response(response):
         try:
-            yield s
-        finally:
-            browser.close()
+            responses[response.url] = len(response.body())
+        except Exception:  # redirects and aborted requests have no body
+            pass
+
+    context.on("response", on_response)
+    try:
+        yield context.new_page(), responses
+    finally:
+        context.close()
+
+
+@contextmanager
+def searcher(browser, base: str, site: Path):
+    """A Searcher on the search page of the site served at ``base`` (built in ``site``), its worker ready."""
+    with new_page(browser) as (page, responses):
+        page.goto(base + "search/")
+        page.wait_for_function("window.DsSearch")
+        page.evaluate("DsSearch.ask('数字', 1)")
+        yield Searcher(page, base, Path(site), responses)
+
+
+@contextmanager
+def served_searcher(site: Path):
+    """searcher() with its own server and browser (for scripts such as search_compare.py)."""
+    from browsing import chromium
+
+    with serve(site) as base, chromium() as browser, searcher(browser, base, site) as s:
+        yield s

@@ -8,7 +8,8 @@ The tree holds every file the site shows, as a file, before any engine runs:
 - the generated pages (``agencies/<id>.md``, ``themes/<id>.md``, ``tasks/<n>.md``, ``measures/<id>.md``)
   and the hand-written pages of ``docs/`` with their macros expanded (``views.pages``), charts inline;
 - the static files of ``docs/`` (styles, scripts, the search worker);
-- the Atom feeds (``feeds/``), the search worker's traditional → simplified table (``assets/search/``);
+- the Atom feeds (``feeds/``); the search's index and traditional → simplified table (``assets/search/``),
+  and, when the site's public address is known, its OpenSearch description (``opensearch.xml``);
 - the downloads (``data/``: JSON, schemas, CSV, Excel) and the briefs' HTML (``briefs/``).
 
 The PDFs of the briefs are a separate step that reads the briefs' HTML (``outputs.pdf``); the files
@@ -42,7 +43,9 @@ from .downloads import downloads
 
 DOWNLOADS = "data"  # the downloads' folder in the tree (and in the site)
 BRIEFS = "briefs"
-VARIANTS = "assets/search/variants.json"  # the search worker's traditional → simplified table
+SEARCH_INDEX = "assets/search/index.json"  # the search's pages (views.search)
+VARIANTS = "assets/search/variants.json"  # the search's traditional → simplified table
+OPENSEARCH = "opensearch.xml"  # lets browsers add the site as a search engine (only with a public address)
 # Files another step writes into the tree: the generate step neither writes nor removes them.
 OTHER_STEPS = (f"{BRIEFS}/*.pdf", f"{BRIEFS}/{briefs.RECORD}*")
 
@@ -117,15 +120,21 @@ def site_files(model: Model, docs: dict[str, Document], settings: Settings, chan
     for path, xml in feeds.feeds(model, settings.site_url, changes).items():
         add(path, xml, "a feed")
     add(VARIANTS, search.variants_json(model, [DOCS, TEMPLATES]), "the search table")
+    if settings.site_url:
+        add(OPENSEARCH, search.opensearch_xml(settings.site_url, "数字山东", f"搜索“{feeds.TITLE}”的任务、措施、责任单位和主题"),
+            "the OpenSearch description")
+    written_by_hand = {}
     for src in sorted(DOCS.rglob("*")):
         if not src.is_file():
             continue
         rel = src.relative_to(DOCS).as_posix()
         source = f"docs/{rel}"
         if src.suffix == ".md":
-            add(rel, hand_written(model, ctx, rel, src.read_text(encoding="utf-8")), source)
+            written_by_hand[rel] = hand_written(model, ctx, rel, src.read_text(encoding="utf-8"))
+            add(rel, written_by_hand[rel], source)
         else:
             add(rel, src.read_bytes(), source)
+    add(SEARCH_INDEX, search.index_json(model, written_by_hand), "the search index")
     return files
 
 

@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from ..config import TEMPLATES, Repo
 from ..data.model import DEADLINE_KINDS, KIND_NAMES, ROLE_NAMES, STATES, STATUSES
-from . import charts, search, tables
+from . import charts, tables
 
 _MD_SPECIALS = {c: f"&#{ord(c)};" for c in "\\`*_[](){}#|!~<>&\"'$:"}
 _LINE_START = re.compile(r"^([+=?-]|\d+\.)")  # list markers, setext underlines, ??? (details) at a line start
@@ -99,7 +99,6 @@ def environment(templates: Path = TEMPLATES) -> Environment:
     env.globals["summary_of"] = summary_of
     env.globals["agency_description"] = agency_description
     env.globals.update(ROLE_NAMES=ROLE_NAMES, KIND_NAMES=KIND_NAMES, DEADLINE_KINDS=DEADLINE_KINDS,
-                       agency_keys=search.agency_keys, item_keys=search.item_keys,
                        STATES=STATES, STATUSES=STATUSES, status_chart=charts.status_chart)
     env.globals.update(tables.GLOBALS)  # row attributes and choices of the table filters
     return env
