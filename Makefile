@@ -5,7 +5,8 @@
 #   make check   validate the data
 #   make bench   build benchmark at data ×1, ×3, ×10 against plain MkDocs → build/bench.json (BENCHMARKS.md)
 #
-# ENGINE=mkdocs (default) or ENGINE=properdocs: the engine that builds and serves the site.
+# ENGINE=mkdocs (default) or ENGINE=properdocs: the engine that builds and serves the site
+# (ENGINE=zensical builds it too: make site; tests/test_engines.py compares all three).
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -30,7 +31,7 @@ STAMP_DEBS_BUILD := $(call debs_stamp,$(DEBS_BUILD))
 STAMP_DEBS_TEST := $(call debs_stamp,$(DEBS_TEST))
 
 .PHONY: all serve site check test lint bench lock clean deps test-deps venv venv-dev debs debs-test \
-        test-unit test-site test-browser test-engines hooks
+        test-unit test-site test-browser test-engines hooks venv-zensical
 
 all: site
 
@@ -64,12 +65,20 @@ $(STAMP_DEBS_TEST): | $(STAMPS)
 	dpkg -s $(DEBS_TEST) >/dev/null 2>&1 || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEBS_TEST); }
 	touch $@
 
+# The third engine, Zensical, in a venv of its own (requirements/zensical.in says why and which release).
+ZVENV := .venv-zensical
+$(STAMPS)/venv-zensical: requirements/zensical.txt | $(STAMPS)
+	test -x $(ZVENV)/bin/python || $(PYTHON) -m venv $(ZVENV)
+	$(ZVENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/zensical.txt
+	touch $@
+
 venv: $(STAMPS)/venv-runtime
 venv-dev: $(STAMPS)/venv-dev
+venv-zensical: $(STAMPS)/venv-zensical
 debs: $(STAMP_DEBS_BUILD)
 debs-test: $(STAMP_DEBS_TEST)
 deps: venv debs                          # what make site / make serve need
-test-deps: venv-dev debs debs-test       # what make test needs
+test-deps: venv-dev venv-zensical debs debs-test       # what make test needs
 
 check: venv
 	$(PY) -m shandong.data.check
@@ -106,7 +115,7 @@ test-site: test-deps
 test-browser: test-deps
 	$(PY) -m pytest -m browser
 
-# The second engine alone: ProperDocs builds the site and its pages are compared with MkDocs'.
+# The other engines alone: ProperDocs and Zensical build the site and their pages are compared with MkDocs'.
 test-engines: test-deps
 	$(PY) -m pytest tests/test_engines.py
 
@@ -114,13 +123,14 @@ test-engines: test-deps
 hooks: venv-dev
 	$(VENV)/bin/pre-commit install
 
-# Re-resolve both locks (with hashes) after changing requirements/runtime.in or requirements/dev.in.
+# Re-resolve the locks (with hashes) after changing requirements/runtime.in or requirements/dev.in.
 PIP_COMPILE := build/lockenv/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
                --no-emit-index-url --no-emit-find-links
 lock:
 	test -x build/lockenv/bin/pip-compile || { $(PYTHON) -m venv build/lockenv && build/lockenv/bin/pip install --quiet pip-tools==7.6.2; }
 	cd requirements && ../$(PIP_COMPILE) --output-file runtime.txt runtime.in
 	cd requirements && ../$(PIP_COMPILE) --output-file dev.txt dev.in
+	cd requirements && ../$(PIP_COMPILE) --output-file zensical.txt zensical.in
 
 clean:
 	rm -rf site build $(STAMPS)

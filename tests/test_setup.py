@@ -29,15 +29,34 @@ def dry_run(*args: str) -> str:
     return run.stdout
 
 
-@pytest.mark.parametrize("name", ["runtime.txt", "dev.txt"])
-def test_every_pin_has_hashes(name):
+def hashed_entries(name: str) -> int:
+    """The number of pinned entries of a lock, each checked to carry its hashes."""
     text = (REQ / name).read_text(encoding="utf-8")
     blocks = re.split(r"\n(?=[A-Za-z0-9])", text.split("\n", 1)[1] if text.startswith("#") else text)
     entries = [b for b in blocks if re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*==", b)]
-    assert len(entries) == len(pins(REQ / name)) > 20
     for b in entries:
         assert "--hash=sha256:" in b, b.splitlines()[0]
     assert "pip-compile" in text and "--generate-hashes" in text
+    return len(entries)
+
+
+@pytest.mark.parametrize("name", ["runtime.txt", "dev.txt"])
+def test_every_pin_has_hashes(name):
+    assert hashed_entries(name) == len(pins(REQ / name)) > 20
+
+
+def test_zensical_has_its_own_hashed_lock_and_venv_and_the_runtime_sets_markdown_code():
+    """The third engine: locked with hashes, installed by make test into .venv-zensical (never .venv), its
+    Markdown packages at the runtime lock's versions (both engines render with the same code)."""
+    zensical, runtime = pins(REQ / "zensical.txt"), pins(REQ / "runtime.txt")
+    assert hashed_entries("zensical.txt") == len(zensical) and zensical["zensical"] == "0.0.73"
+    shared = set(zensical) & set(runtime)
+    assert {"markdown", "pymdown-extensions", "pygments", "jinja2", "pyyaml"} <= shared
+    assert {k: zensical[k] for k in shared} == {k: runtime[k] for k in shared}
+    assert "mkdocs" not in zensical and "zensical" not in runtime and "zensical" not in pins(REQ / "dev.txt")
+    out = dry_run("test")
+    assert ".venv-zensical/bin/python -m pip install" in out and "--require-hashes -r requirements/zensical.txt" in out
+    assert "zensical" not in dry_run("site")
 
 
 def test_runtime_holds_no_test_package_and_dev_holds_runtime_at_the_same_versions():
@@ -78,6 +97,7 @@ def test_engine_is_a_setting(monkeypatch):
     assert engine() == "mkdocs" and engine_command("build")[1:] == ["-m", "mkdocs", "build"]
     monkeypatch.setenv("SHANDONG_ENGINE", "properdocs")
     assert engine_command("serve")[1:3] == ["-m", "properdocs"]
+    assert engine_command("build", name="zensical") == [str(ROOT / ".venv-zensical" / "bin" / "zensical"), "build"]
     monkeypatch.setenv("SHANDONG_ENGINE", "sphinx")
     with pytest.raises(ValueError, match="unknown engine"):
         engine()

@@ -18,12 +18,15 @@ the changed brief's PDF a moment later, and the tree is generated once more when
 briefs page lists the PDFs' sizes). A save that breaks the data prints every problem and keeps the
 last good site.
 
-The engine is a setting: ``$SHANDONG_ENGINE`` (``make … ENGINE=…``), ``mkdocs`` by default, or
-``properdocs`` (a maintained fork of MkDocs 1.x that reads the same configuration).
+The engine is a setting: ``$SHANDONG_ENGINE`` (``make … ENGINE=…``), ``mkdocs`` by default,
+``properdocs`` (a maintained fork of MkDocs 1.x that reads the same configuration), or ``zensical``
+(builds only, not ``make serve``): it runs from its own virtual environment (``.venv-zensical``, ``make
+venv-zensical``) and reads the same ``build/mkdocs.yml`` through a few lines of its own (``zensical_config``).
 """
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -37,7 +40,9 @@ from ..config import DOCS, ROOT, TEMPLATES, TREE, Settings
 from ..data.check import DataError
 from ..outputs.generate import config_path, generate
 
-ENGINES = ("mkdocs", "properdocs")
+ENGINES = ("mkdocs", "properdocs", "zensical")
+# Zensical's dependencies are not MkDocs': it has a virtual environment of its own (requirements/zensical.in).
+ZENSICAL = ROOT / ".venv-zensical" / "bin" / "zensical"
 SERVE_POLL_S = 0.1  # make serve: how often data/, templates/ and docs/ are looked at
 DIRTY_WARNING = "A 'dirty' build is being performed"  # MkDocs' words on every --dirty rebuild
 
@@ -55,8 +60,28 @@ def engine(name: str | None = None) -> str:
 
 
 def engine_command(*args: str, name: str | None = None) -> list[str]:
-    """The command that runs the engine with ``args`` (e.g. ``build --strict``) in this Python."""
+    """The command that runs the engine with ``args`` (e.g. ``build --strict``): MkDocs and ProperDocs
+    in this Python, Zensical from its own virtual environment."""
+    if engine(name) == "zensical":
+        return [str(ZENSICAL), *args]
     return [sys.executable, "-m", engine(name), *args]
+
+
+def zensical_config(config: Path, site_dir: Path) -> Path:
+    """Zensical's configuration for building ``config`` into ``site_dir``, written beside ``config``.
+
+    Zensical reads ``build/mkdocs.yml`` as it is (INHERIT, docs_dir, theme.custom_dir, extra, not_in_nav,
+    the Markdown extensions, strict); these lines add only what it needs besides:
+    - ``site_dir``: it has no option for it, and the folder must lie inside the configuration's folder;
+    - its ``classic`` theme variant, Material's look (its default, ``modern``, restyles header and headings);
+    - its tags read from a front-matter key that no page has: Zensical shows the ``tags`` of a page's
+      front matter on the page, Material only with its tags plugin (not used here). The pages' ``tags``
+      are search keys (``views.search``), not labels to show."""
+    config, site_dir = Path(config).resolve(), Path(site_dir).resolve()
+    path = site_dir.with_name(f"{site_dir.name}.yml")
+    path.write_text(f"INHERIT: {config.name}\nsite_dir: {site_dir.relative_to(config.parent).as_posix()}\n"
+                    "theme:\n  variant: classic\nplugins:\n  - tags:\n      tags_name_property: shown_tags\n", encoding="utf-8")
+    return path
 
 
 def engine_env(extra: dict | None = None) -> dict:
@@ -70,21 +95,34 @@ def engine_build(config: Path, dest: Path, engine_name: str | None = None, extra
     Raises ``BuildError`` with the engine's output on failure."""
     dest = Path(dest).resolve()
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}-", dir=dest.parent))
+    zensical = engine(engine_name) == "zensical"
+    if zensical and not ZENSICAL.exists():
+        raise BuildError(f"{ZENSICAL.relative_to(ROOT)} is missing: make venv-zensical installs it")
+    # Zensical writes only inside its configuration's folder (see zensical_config), the others beside dest.
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}-", dir=Path(config).resolve().parent if zensical else dest.parent))
+    if zensical:
+        args = ["--strict", "--clean", "-f", str(zensical_config(config, tmp))]  # --clean: its cache
+    else:
+        args = ["--strict", "--clean", "-f", str(config), "-d", str(tmp)]
     start = time.perf_counter()
-    proc = subprocess.run(engine_command("build", "--strict", "--clean", "-f", str(config), "-d", str(tmp), name=engine_name),
-                          cwd=ROOT, env=engine_env(extra_env), capture_output=True, text=True)
+    try:
+        proc = subprocess.run(engine_command("build", *args, name=engine_name),
+                              cwd=ROOT, env=engine_env(extra_env), capture_output=True, text=True)
+    finally:
+        if zensical:
+            Path(args[-1]).unlink()
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise BuildError(f"{proc.stdout}{proc.stderr}\nbuild failed: {dest} left as it was")
+        output = re.sub(r"\x1b\[[0-9;]*m", "", f"{proc.stdout}{proc.stderr}")  # Zensical colours its messages
+        raise BuildError(f"{output}\nbuild failed: {dest} left as it was")
     if not quiet:
         sys.stderr.write(proc.stderr)
     old = dest.with_name(f".{dest.name}-old")
     shutil.rmtree(old, ignore_errors=True)
     if dest.exists():
         dest.rename(old)
-    tmp.rename(dest)
+    shutil.move(tmp, dest)  # a rename, but from Zensical's folder on another file system
     shutil.rmtree(old, ignore_errors=True)
     return seconds
 
@@ -233,6 +271,9 @@ def main(argv: list[str]) -> int:
         print(f"SITE_URL is {os.environ.get('SITE_URL', '')!r}: the deploy needs the site's public address "
               "(https://…/, not a placeholder); nothing was built.", file=sys.stderr)
         return 1
+    if args.serve and engine() == "zensical":
+        print("make serve: ENGINE=mkdocs or properdocs (Zensical builds the site but its server is not wired in)", file=sys.stderr)
+        return 2
     if args.serve:
         return Server(settings, args.dev_addr, tree=args.tree).run()
     try:
