@@ -162,6 +162,14 @@ def shown_keys(pg, attr: str = "href") -> list[str]:
         f"as => as.map(a => a.getAttribute('{attr}'))")
 
 
+def by_unit_then_value(rows: list[tuple[str, float]], reverse: bool) -> bool:
+    """Rows (unit of measure, value): one block per unit, values in order within each."""
+    units = [u for u, _ in rows]
+    blocks = [u for k, u in enumerate(units) if k == 0 or units[k - 1] != u]
+    return len(blocks) == len(set(units)) and all(
+        [v for w, v in rows if w == u] == sorted((v for w, v in rows if w == u), reverse=reverse) for u in blocks)
+
+
 @pytest.mark.browser
 @pytest.mark.build
 def test_deadlines_filters_and_sorting_with_the_mouse(browser, site_url):
@@ -184,17 +192,19 @@ def test_deadlines_filters_and_sorting_with_the_mouse(browser, site_url):
             assert group.is_visible() == has, y
         pg.locator("form[data-ds-filters] button[type=reset]").click()
         pg.wait_for_function("document.querySelectorAll('article tr.ds-filtered-out').length === 0")
-        # sorting: a click on a column header, again for the other direction
+        # sorting: a click on a column header, again for the other direction (values within their unit of
+        # measure: test_filters.py has the orders themselves)
         pg.goto(site_url + "targets/")
         header = pg.locator("article table[data-filter] thead th", has_text="数值")
         header.click()
-        values = [t.value for t in data_model().targets]
-        cells = lambda: [float(v) for v in pg.locator("article table[data-filter] tbody tr td:nth-child(4)").evaluate_all(  # noqa: E731
-            "tds => tds.map(td => td.dataset.sort)")]
-        assert header.get_attribute("aria-sort") == "ascending" and cells() == sorted(values)
+        targets = {(t.unit, t.value) for t in data_model().targets}
+        cells = lambda: [(tr.locator("td").nth(4).inner_text(), float(tr.locator("td").nth(3).inner_text().replace(",", "")))  # noqa: E731
+                         for tr in pg.locator("article table[data-filter] tbody tr").all()]
+        assert header.get_attribute("aria-sort") == "ascending" and set(cells()) == targets
+        assert by_unit_then_value(cells(), reverse=False)
         header.click()
-        assert header.get_attribute("aria-sort") == "descending" and cells() == sorted(values, reverse=True)
-        assert pg.locator("#ds-f-sort").input_value() == "3:desc"  # the select follows the header
+        assert header.get_attribute("aria-sort") == "descending" and by_unit_then_value(cells(), reverse=True)
+        assert pg.locator("#ds-f-sort").input_value() == "value:desc"  # the select follows the header
     assert watch.problems() == []
 
 
@@ -372,6 +382,17 @@ def test_deadlines_progress_filters_on_a_dataset_with_reports(browser):
             assert want, (name, value)
             assert sorted(h.removeprefix("../") for h in shown_keys(pg)) == want, (name, value)
             pg.select_option(f"#ds-f-{name}", "")
+        # sorted by progress state, the order the site explains them in (about/), then by deadline
+        states = ["completed", "on-track", "delayed", "not-started", "cancelled", "overdue-unreported", "no-report"]
+        kinds = ["year-end", "plan-year", "complete", "basic", "ongoing"]
+        place = {id(x): n for n, x in enumerate(model.tasks + model.measures)}
+        pg.select_option("#ds-f-sort", label="按进展状态")
+        for group in pg.locator("article [data-filter-group]").all():
+            year = group.locator("h2").get_attribute("id")
+            items = [x for x in model.items if (f"y{x.deadline_year}" if x.deadline_year else "ongoing") == year]
+            want = sorted(items, key=lambda x: (states.index(x.state), kinds.index(x.deadline_kind), x.kind != "task", place[id(x)]))
+            shown = [h.replace("../", "") for h in group.locator("tbody tr td:first-child a").evaluate_all("as => as.map(a => a.getAttribute('href'))")]
+            assert shown == [x.url for x in want], year
     assert watch.problems() == []
 
 

@@ -6,8 +6,10 @@ them, ``NARROW_CHARTS`` their phone layouts (``NARROW`` px wide, no text under `
 
 Every SVG: ``role="img"`` and ``aria-labelledby`` pointing at its ``<title>`` and ``<desc>``; numbers
 shown as text and also carried in ``data-*`` attributes; colours are CSS custom properties with
-fallbacks (``--chart-1`` … ``--chart-5``, ``--chart-heat``) and text is ``currentColor``, so
-the page's palette (light or dark) applies when the SVG is inlined; every text from the data is
+fallbacks (``--chart-1`` … ``--chart-5``, ``--chart-heat-1`` … ``5``, ``--state-*``), text is
+``currentColor`` and a number drawn on a coloured shape takes that colour's ink (``--chart-ink``,
+``--chart-heat-ink-N``, ``--state-ink``), so the page's palette (light or dark) applies when the SVG
+is inlined, with contrast >= 4.5:1 in both (tests/test_chart_colours.py); every text from the data is
 XML-escaped. Text is ``FS`` (13) px at most, 11 px at least; its width is estimated by ``text_width``
 (CJK = 1 em, other characters 0.58 em).
 """
@@ -16,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ...data.model import Model
-from .base import FONT, FS, NARROW, NFS, PALETTE, TITLES, ChartTable, colour, esc, text_width, theme_units_title
+from .base import FONT, FS, HEAT_STEPS, NARROW, NFS, PALETTE, TITLES, ChartTable, colour, esc, text_width, theme_units_title
 from .overview import (
                     deadlines_narrow_svg,
                     deadlines_svg,
@@ -48,7 +50,7 @@ from .units import (
                     theme_units_table,
 )
 
-__all__ = ["TITLES", "theme_units_title", "CHARTS", "FONT", "FS", "NARROW", "NARROW_CHARTS", "NFS", "PALETTE", "STATE_COLOURS", "ChartTable",
+__all__ = ["TITLES", "theme_units_title", "CHARTS", "FONT", "FS", "NARROW", "NARROW_CHARTS", "NFS", "PALETTE", "HEAT_STEPS", "STATE_COLOURS", "ChartTable",
            "agencies_by_load", "colour", "collaboration_narrow_svg", "collaboration_svg", "collaboration_table",
            "deadlines_narrow_svg", "deadlines_svg", "deadlines_table", "esc", "heatmap_narrow_svg", "heatmap_svg",
            "heatmap_table", "state_colour", "status_chart", "status_narrow_svg", "status_roles_table", "status_svg",

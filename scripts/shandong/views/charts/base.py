@@ -1,6 +1,7 @@
 """What every chart shares: the SVG writer, fonts, colours, text widths, legends, the table behind a chart."""
 from __future__ import annotations
 
+import math
 import unicodedata
 from dataclasses import dataclass, field
 from html import escape as _escape
@@ -8,8 +9,15 @@ from html import escape as _escape
 from ...data.model import ROLE_ITEM_KIND, ROLE_NAMES, ROLE_ORDER
 
 FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'Microsoft YaHei', sans-serif"
-PALETTE = ["#3f6ec6", "#e07b39", "#2e9e6b", "#9a5bc4", "#6f7d8c"]  # fallbacks of --chart-1 … --chart-5
-HEAT = "#3f6ec6"  # fallback of --chart-heat
+# Colours are CSS custom properties (docs/assets/site.css: light and dark schemes) with these fallbacks, the
+# light scheme's. A number drawn on a coloured shape takes that shape's ink (--chart-ink for the series,
+# --chart-heat-ink-N for a heat step): white on the light scheme's dark colours, near-black on the dark
+# scheme's light ones; contrast >= 4.5:1 in both (tests/test_chart_colours.py).
+PALETTE = ["#3f6ec6", "#b0561c", "#237a4f", "#8549b8", "#5d6978"]  # fallbacks of --chart-1 … --chart-5
+INK = "#ffffff"  # fallback of --chart-ink
+# the heat map's and the matrix's five steps, fewest to most: fallbacks of --chart-heat-1 … 5 and of their inks
+HEAT_STEPS = ["#dbe6f8", "#a9c3ee", "#6f95db", "#2f5cb0", "#1c3c7c"]
+HEAT_INKS = ["#111318", "#111318", "#111318", "#ffffff", "#ffffff"]
 FS = 13  # base font size, px
 # role -> its label in a legend: the role, and the kind of item it is a role on
 ROLE_LABELS = {r: f"{ROLE_NAMES[r][0]}（{'任务分工' if ROLE_ITEM_KIND[r] == 'task' else '措施'}）" for r in ROLE_ORDER}
@@ -37,6 +45,25 @@ def esc(text: object) -> str:
 
 def colour(i: int) -> str:
     return f"var(--chart-{i + 1}, {PALETTE[i % len(PALETTE)]})"
+
+
+def ink() -> str:
+    """The colour of a number drawn on a series colour (``colour``)."""
+    return f"var(--chart-ink, {INK})"
+
+
+def heat_step(n: int, vmax: int) -> int:
+    """The heat step (1 … 5) of a count ``n`` > 0 out of ``vmax``: square-root scale, so that small counts still show."""
+    return min(len(HEAT_STEPS), max(1, math.ceil(len(HEAT_STEPS) * (n / vmax) ** 0.5)))
+
+
+def heat_fill(step: int) -> str:
+    return f"var(--chart-heat-{step}, {HEAT_STEPS[step - 1]})"
+
+
+def heat_ink(step: int) -> str:
+    """The colour of a number drawn on heat step ``step``."""
+    return f"var(--chart-heat-ink-{step}, {HEAT_INKS[step - 1]})"
 
 
 def text_width(text: str, size: float = FS) -> float:
@@ -80,11 +107,6 @@ class _Svg:
         return head + "".join(self.parts) + "</svg>\n"
 
 
-def _heat(n: int, vmax: int) -> float:
-    """Fill opacity of a heat cell: square-root scale, so that small counts still show."""
-    return 0.16 + 0.84 * (n / vmax) ** 0.5
-
-
 def _legend(svg: _Svg, x: float, y: float, entries: list[tuple[str, str]]) -> float:
     """Swatches with labels in one row from (x, y); returns the x after the last entry."""
     for fill, label in entries:
@@ -106,7 +128,7 @@ def _role_bar(svg: _Svg, row: dict, name: str, x: float, y: float, height: float
         svg.add(f'<rect x="{x:.1f}" y="{y + 2}" width="{w:.1f}" height="{height}" style="fill:{colour(i)}" '
                 f'data-role="{role}" data-value="{n}"><title>{esc(name)} · {esc(ROLE_NAMES[role][0])}：{n}</title></rect>')
         if label_y is not None and w >= text_width(str(n), 11) + 6:
-            svg.text(x + w / 2, label_y, n, size=11, anchor="middle", fill="#fff")
+            svg.text(x + w / 2, label_y, n, size=11, anchor="middle", fill=ink())
         x += w
     return x
 

@@ -19,6 +19,7 @@ from .base import (
     _Svg,
     colour,
     esc,
+    ink,
     text_width,
 )
 
@@ -136,7 +137,7 @@ def _draw_deadline_columns(svg: _Svg, t: ChartTable, kinds: list[str], *, left: 
             svg.add(f'<rect x="{x:.1f}" y="{y:.1f}" width="{col_w:.1f}" height="{h:.1f}" style="fill:{colour(i)}" '
                     f'data-kind="{k}" data-value="{n}"><title>{esc(r["year_label"])} · {esc(DEADLINE_KINDS[k][0])}：{n}</title></rect>')
             if h >= min_h:
-                svg.text(x + col_w / 2, y + h / 2 + 4, n, size=size, anchor="middle", fill="#fff")
+                svg.text(x + col_w / 2, y + h / 2 + 4, n, size=size, anchor="middle", fill=ink())
         svg.text(x + col_w / 2, y - total_dy, r["total"], size=12, anchor="middle", weight="bold")
         svg.text(x + col_w / 2, base + year_dy, r["year_label"] if r["year"] else "持续推进", size=label_size, anchor="middle")
         svg.add("</g>")

@@ -8,14 +8,22 @@ from markupsafe import Markup
 from ...data.model import ROLE_ORDER, STATES, Item, Model
 from .base import NARROW, NFS, ROLE_LABELS, ChartTable, _legend, _narrow_legend, _Svg, esc, text_width
 
+# Fallbacks of --state-<key> and --state-ink (docs/assets/progress.css: light and dark schemes): a hue per state,
+# the two states without a report greyish (warm: deadline passed; cool: not yet), none alarming but "delayed".
 STATE_COLOURS = {
-    "completed": "#2d7a4d", "on-track": "#3560b0", "delayed": "#b35300", "not-started": "#7a4fb0",
-    "cancelled": "#5f6670", "overdue-unreported": "#6e5f4b", "no-report": "#56708f",
+    "completed": "#2d7a4d", "on-track": "#3560b0", "delayed": "#b3410e", "not-started": "#7a4fb0",
+    "cancelled": "#9b3b70", "overdue-unreported": "#73644f", "no-report": "#5f6870",
 }
+STATE_INK = "#ffffff"
 
 
 def state_colour(state: str) -> str:
     return f"var(--state-{state}, {STATE_COLOURS[state]})"
+
+
+def state_ink() -> str:
+    """The colour of a number drawn on a state's colour."""
+    return f"var(--state-ink, {STATE_INK})"
 
 
 def _state_row(label_key: str, label: str, items: list[Item]) -> dict:
@@ -98,7 +106,7 @@ def status_svg(table: ChartTable, key: str, title: str, what: str) -> str:
             svg.add(f'<rect x="{x:.1f}" y="{y + 2}" width="{w:.1f}" height="{row_h - 6}" style="fill:{state_colour(s)}" '
                     f'data-state="{s}" data-value="{n}"><title>{esc(r["label"])} · {esc(STATES[s][0])}：{n}</title></rect>')
             if w >= text_width(str(n), 11) + 6:
-                svg.text(x + w / 2, y + 15, n, size=11, anchor="middle", fill="#fff")
+                svg.text(x + w / 2, y + 15, n, size=11, anchor="middle", fill=state_ink())
             x += w
         svg.text(x + 6, y + 15, r["total"], size=12, weight="bold")
         svg.add("</g>")
@@ -149,7 +157,7 @@ def status_narrow_svg(table: ChartTable, key: str, title: str, what: str) -> str
             svg.add(f'<rect x="{x:.1f}" y="{y + 18}" width="{w:.1f}" height="{bar_h}" style="fill:{state_colour(s)}" '
                     f'data-state="{s}" data-value="{n}"><title>{esc(r["label"])} · {esc(STATES[s][0])}：{n}</title></rect>')
             if w >= text_width(str(n), NFS) + 6:
-                svg.text(x + w / 2, y + 18 + bar_h / 2 + 4, n, size=NFS, anchor="middle", fill="#fff")
+                svg.text(x + w / 2, y + 18 + bar_h / 2 + 4, n, size=NFS, anchor="middle", fill=state_ink())
             x += w
         svg.add("</g>")
     return svg.render()

@@ -5,13 +5,11 @@ from collections import Counter
 
 from ...data.model import ROLE_NAMES, ROLE_ORDER, Model
 from .base import (
-    HEAT,
     NARROW,
     NFS,
     ROLE_LABELS,
     TITLES,
     ChartTable,
-    _heat,
     _legend,
     _narrow_label_w,
     _narrow_legend,
@@ -19,12 +17,20 @@ from .base import (
     _Svg,
     colour,
     esc,
+    heat_fill,
+    heat_ink,
+    heat_step,
     text_width,
     theme_units_title,
 )
 
 # ---------------------------------------------------------------------------
 # 3. Agency × theme heat map
+
+
+def _cell_style(n: int, vmax: int) -> str:
+    """A heat cell: its step's colour, or a faint shade of the text colour for none."""
+    return "fill:currentColor;fill-opacity:.07" if n == 0 else f"fill:{heat_fill(heat_step(n, vmax))}"
 
 
 def agencies_by_load(model: Model) -> list[str]:
@@ -51,7 +57,7 @@ def _heatmap_desc(model: Model, t: ChartTable, vmax: int) -> str:
     top3 = "；".join(f"{r['unit']} {r['total']} 项（" + "、".join(f"{model.themes[tid].name} {r[tid]}" for tid in themes if r[tid]) + "）"
                     for r in t.rows[:3])
     return (f"{len(t.rows)} 个单位（行，按承担的任务与措施总数从多到少排列）× {len(themes)} 个主题（列）；"
-            f"每格为该单位在该主题中承担的任务与措施数，颜色越深越多，最大 {vmax}。最多的三个单位：{top3}。")
+            f"每格为该单位在该主题中承担的任务与措施数，颜色与底色反差越大则越多，最大 {vmax}。最多的三个单位：{top3}。")
 
 
 def heatmap_svg(model: Model, limit: int | None = None, key: str = "chart-heatmap") -> str:
@@ -74,12 +80,10 @@ def heatmap_svg(model: Model, limit: int | None = None, key: str = "chart-heatma
         for j, tid in enumerate(themes):
             n = r[tid]
             x = label_w + j * cell_w
-            op = 0.08 if n == 0 else _heat(n, vmax)
-            svg.add(f'<rect x="{x + 1}" y="{y + 1}" width="{cell_w - 2}" height="{cell_h - 2}" '
-                    f'style="fill:{"currentColor" if n == 0 else f"var(--chart-heat, {HEAT})"};fill-opacity:{op:.2f}" '
+            svg.add(f'<rect x="{x + 1}" y="{y + 1}" width="{cell_w - 2}" height="{cell_h - 2}" style="{_cell_style(n, vmax)}" '
                     f'data-theme="{esc(tid)}" data-value="{n}"><title>{esc(r["unit"])} · {esc(model.themes[tid].name)}：{n}</title></rect>')
             if n:
-                svg.text(x + cell_w / 2, y + 14, n, size=11, anchor="middle", fill="#fff" if op > 0.8 else "currentColor")
+                svg.text(x + cell_w / 2, y + 14, n, size=11, anchor="middle", fill=heat_ink(heat_step(n, vmax)))
         svg.text(label_w + len(themes) * cell_w + 32, y + 14, r["total"], size=12, anchor="middle", weight="bold")
         svg.add("</g>")
     return svg.render()
@@ -126,7 +130,7 @@ def collaboration_table(model: Model, top: int = 12) -> ChartTable:
 
 def _collaboration_desc(model: Model, t: ChartTable, strong: list[tuple[str, str, int]], vmax: int) -> str:
     short = {aid: model.agencies[aid].short for aid in model.agencies}
-    return (f"承担任务与措施最多的 {len(t.rows)} 个单位两两之间共同承担的任务与措施数（矩阵，行列编号相同，颜色越深越多，最大 {vmax}）。"
+    return (f"承担任务与措施最多的 {len(t.rows)} 个单位两两之间共同承担的任务与措施数（矩阵，行列编号相同，颜色与底色反差越大则越多，最大 {vmax}）。"
             "共同承担最多的单位组合：" + "；".join(f"{short[a]}与{short[b]} {c} 项" for a, b, c in strong) + "。")
 
 
@@ -149,12 +153,10 @@ def _draw_matrix(svg: _Svg, t: ChartTable, ids: list[str], short: dict[str, str]
             if v is None:
                 svg.add(f'<rect {box} style="fill:none;stroke:currentColor;stroke-opacity:.25"/>')
                 continue
-            op = 0.06 if v == 0 else _heat(v, vmax)
-            fill = "currentColor" if v == 0 else f"var(--chart-heat, {HEAT})"
-            svg.add(f'<rect {box} style="fill:{fill};fill-opacity:{op:.2f}" data-other="{esc(b)}" data-value="{v}">'
+            svg.add(f'<rect {box} style="{_cell_style(v, vmax)}" data-other="{esc(b)}" data-value="{v}">'
                     f'<title>{esc(r["unit"])} — {esc(short[b])}：{v}</title></rect>')
             if v:
-                svg.text(x + cell / 2, y + cell / 2 + 4, v, size=value_size, anchor="middle", fill="#fff" if op > 0.8 else "currentColor")
+                svg.text(x + cell / 2, y + cell / 2 + 4, v, size=value_size, anchor="middle", fill=heat_ink(heat_step(v, vmax)))
         svg.add("</g>")
 
 
@@ -256,21 +258,13 @@ def heatmap_narrow_svg(model: Model, limit: int | None = None, key: str = "chart
         for j, tid in enumerate(themes):
             n = r[tid]
             x = label_w + j * cell_w
-            op = 0.08 if n == 0 else _heat(n, vmax)
-            svg.add(f'<rect x="{x + 1:.1f}" y="{y + 1}" width="{cell_w - 2:.1f}" height="{cell_h - 2}" '
-                    f'style="fill:{"currentColor" if n == 0 else f"var(--chart-heat, {HEAT})"};fill-opacity:{op:.2f}" '
+            svg.add(f'<rect x="{x + 1:.1f}" y="{y + 1}" width="{cell_w - 2:.1f}" height="{cell_h - 2}" style="{_cell_style(n, vmax)}" '
                     f'data-theme="{esc(tid)}" data-value="{n}"><title>{esc(r["unit"])} · {esc(model.themes[tid].name)}：{n}</title></rect>')
             if n:
-                svg.text(x + cell_w / 2, y + 14, n, size=NFS, anchor="middle", fill="#fff" if op > 0.8 else "currentColor")
+                svg.text(x + cell_w / 2, y + 14, n, size=NFS, anchor="middle", fill=heat_ink(heat_step(n, vmax)))
         svg.text(label_w + len(themes) * cell_w + total_w / 2, y + 14, r["total"], size=NFS, anchor="middle", weight="bold")
         svg.add("</g>")
     return svg.render()
-
-
-# 6. Progress: items by state (STATES), per theme and per role
-
-# Fallbacks of --state-<key>: dark enough for white numbers (contrast >= 4.5:1), distinct from
-# both the light and the dark page background; the legend, the table and the <title>s carry the names.
 
 
 def collaboration_narrow_svg(model: Model, top: int = 12, pairs: int = 8, key: str = "chart-collaboration-narrow") -> str:
