@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import copy
 import re
-import shutil
 import subprocess
 from collections import Counter
 from datetime import date
@@ -17,7 +16,7 @@ import pytest
 
 from shandong.data.model import ROLE_ORDER, Agency
 from shandong.outputs.pdf import write_briefs
-from shandong.views.briefs import CSS, TEMPLATES, brief_context, render_html
+from shandong.views.briefs import CSS, brief_context, render_html, stylesheet
 from sitetools import data_model
 
 SITE_URL = "https://digital-shandong.test/site/"  # .test: reserved, never a real address
@@ -213,7 +212,7 @@ def test_data_text_is_escaped(tmp_path):
     # The hostile text prints as text.
     from weasyprint import HTML
 
-    (tmp_path / CSS).write_text((TEMPLATES / CSS).read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / CSS).write_bytes(stylesheet())
     (tmp_path / "x.html").write_text(html, encoding="utf-8")
     HTML(filename=str(tmp_path / "x.html")).write_pdf(tmp_path / "x.pdf")
     assert squash(hostile) in squash("".join(pdftext(tmp_path / "x.pdf")))
@@ -229,7 +228,7 @@ def test_brief_prints_from_browser(tmp_path):
 
     aid = "big-data-bureau"
     agency = data_model().agencies[aid]
-    shutil.copyfile(TEMPLATES / CSS, tmp_path / CSS)
+    (tmp_path / CSS).write_bytes(stylesheet())
     page_file = tmp_path / f"{aid}.html"
     page_file.write_text(render_html(data_model(), aid, SITE_URL), encoding="utf-8")
     requests = []
@@ -266,7 +265,7 @@ def test_brief_toolbar_on_screen_and_phone_layout(tmp_path):
     button (shown by its script; without scripts there is none); a phone (390 px) scrolls no sideways."""
     from playwright.sync_api import sync_playwright
 
-    shutil.copyfile(TEMPLATES / CSS, tmp_path / CSS)
+    (tmp_path / CSS).write_bytes(stylesheet())
     widest = max(data_model().agencies, key=lambda a: data_model().agency_total(a))
     units = ["big-data-bureau", widest, "zaozhuang"]
     for aid in data_model().agencies:
@@ -393,7 +392,7 @@ def test_fixture_brief_page_one_pdf(tmp_path):
     from weasyprint import HTML
 
     model, d, zh = _fixture()
-    shutil.copyfile(TEMPLATES / CSS, tmp_path / CSS)
+    (tmp_path / CSS).write_bytes(stylesheet())
     biggest = max(d.agencies, key=lambda a: len(d.agency_items(a)))  # the longest summary table
     for aid in ("big-data-bureau", biggest):
         (tmp_path / "b.html").write_text(render_html(model, aid, "", changed=""), encoding="utf-8")
@@ -505,3 +504,16 @@ def test_page_one_names_items_by_their_short_titles(model):
     mine = [t for t in tasks if "big-data-bureau" in t["units"]]
     assert mine and all(t["title"] in html for t in mine)
     assert "…" not in BeautifulSoup(html, "html.parser").select_one(".front").get_text()
+
+
+def test_the_briefs_print_the_states_in_the_sites_colours():
+    """One definition of the states' colours: the briefs' stylesheet has the light scheme's (progress.css)."""
+    import re
+
+    from shandong.config import DOCS
+
+    light = (DOCS / "assets" / "progress.css").read_text(encoding="utf-8").split("}", 1)[0]
+    site = dict(re.findall(r"--state-([\w-]+):\s*(#[0-9a-fA-F]{6})", light))
+    brief = dict(re.findall(r"\.state-([\w-]+) \{ color: (#[0-9a-fA-F]{6}); \}", stylesheet().decode()))
+    site.pop("ink", None)
+    assert brief == site and len(brief) == 7

@@ -27,6 +27,7 @@ from markupsafe import Markup
 from ..config import TEMPLATES as ALL_TEMPLATES
 from ..config import public_url
 from ..data.model import ROLE_ITEM_KIND, ROLE_NAMES, ROLE_ORDER, STATES, STATUSES, Agency, Item, Model
+from .charts import STATE_COLOURS
 
 TEMPLATES = ALL_TEMPLATES / "brief"
 TEMPLATE = "brief.html.j2"
@@ -211,12 +212,19 @@ def contents_html(model: Model, site_url: str, changed: str, start_pages: dict[s
         pdf=True, **_dates(model, changed, None))
 
 
+def stylesheet() -> bytes:
+    """The briefs' stylesheet: templates/brief/brief.css and the states' colours, as the site's charts and badges
+    have them (their one definition, ``charts.STATE_COLOURS``; printed on white)."""
+    states = "".join(f".state-{s} {{ color: {c}; }}\n" for s, c in STATE_COLOURS.items())
+    return (TEMPLATES / CSS).read_bytes() + b"\n/* The states' colours (views/charts/status.py STATE_COLOURS). */\n" + states.encode()
+
+
 def files(model: Model, site_url: str = "", changed: str = "", pdf: bool = True) -> dict[str, bytes]:
     """The briefs' HTML, by file name (``brief.css`` and ``<id>.html`` for every unit), as the site holds them
     in ``briefs/``. ``changed``: the date the data last changed (git), "" without history; ``pdf``: the
     site has the briefs' PDFs."""
     env = environment()
-    out = {CSS: (TEMPLATES / CSS).read_bytes()}
+    out = {CSS: stylesheet()}
     for aid in model.agencies:
         out[f"{aid}.html"] = render_html(model, aid, site_url, changed, env=env, pdf=pdf).encode("utf-8")
     return out
