@@ -62,7 +62,8 @@ def test_site_feed_has_every_report_with_its_status(fixture_feeds):
             key = e["id"].rsplit(":", 2)[1]
             assert e["label"] == ZH[e["term"]] and ZH[e["term"]] in e["title"]
             assert e["href"] == f"https://digital-shandong.test/{dataset().items[key].url}"
-            assert dataset().items[key].title in e["title"]
+            number, short = dataset().items[key].title.split("：", 1)
+            assert e["title"].startswith(f"{number} {short}：")  # 重点任务 1 构建…：按计划推进（截至 …）
     dates = [e["updated"] for e in es]
     assert dates == sorted(dates, reverse=True)  # newest first
 
@@ -101,13 +102,13 @@ def changes_of(xml: str, repo, skip=("initial",)) -> list[tuple[str, str, str]]:
 
 
 TASK_12_UNITS = "省农业农村厅、各市政府"
-UNIT_REMOVED = (f"重点任务 12：责任单位由“{TASK_12_UNITS}、青岛银保监局”改为“{TASK_12_UNITS}”", f"{SITE}tasks/12/",
+UNIT_REMOVED = (f"重点任务 12 完善农业信息服务：责任单位由“{TASK_12_UNITS}、青岛银保监局”改为“{TASK_12_UNITS}”", f"{SITE}tasks/12/",
                 f"责任单位：由“{TASK_12_UNITS}、青岛银保监局”改为“{TASK_12_UNITS}”")
-UNIT_ADDED = (f"重点任务 12：责任单位由“{TASK_12_UNITS}”改为“{TASK_12_UNITS}、青岛银保监局”", f"{SITE}tasks/12/",
+UNIT_ADDED = (f"重点任务 12 完善农业信息服务：责任单位由“{TASK_12_UNITS}”改为“{TASK_12_UNITS}、青岛银保监局”", f"{SITE}tasks/12/",
               f"责任单位：由“{TASK_12_UNITS}”改为“{TASK_12_UNITS}、青岛银保监局”")
 RENAME = ("省大数据局：全称由“山东省大数据局”改为“山东省大数据发展局”", f"{SITE}agencies/big-data-bureau/",
           "全称：由“山东省大数据局”改为“山东省大数据发展局”")
-SCHEDULE = ("重点任务 12：进度安排由“2020年基本完成”改为“2021年基本完成”；另修改完成年份", f"{SITE}tasks/12/",
+SCHEDULE = ("重点任务 12 完善农业信息服务：进度安排由“2020年基本完成”改为“2021年基本完成”；另修改完成年份", f"{SITE}tasks/12/",
             "进度安排：由“2020年基本完成”改为“2021年基本完成”\n完成年份：由“2020”改为“2021”")
 
 
@@ -125,7 +126,7 @@ def test_site_feed_says_what_changed_in_the_data(repo, repo_feeds):
     # the report the last commit added is its report's entry, once
     report = [e for e in es if "m1-1-1" in e["id"] and "2026-11-20" in e["id"]]
     assert [(e["id"], e["title"], e["href"]) for e in report] == [
-        (f"{feeds.TAG}:report:m1-1-1:2026-11-20", "行动措施 1.1.1：按计划推进（截至 2026-11-20）", f"{SITE}measures/m1-1-1/")]
+        (f"{feeds.TAG}:report:m1-1-1:2026-11-20", "行动措施 1.1.1 加快政务服务流程再造：按计划推进（截至 2026-11-20）", f"{SITE}measures/m1-1-1/")]
 
 
 def test_a_commit_of_many_records_is_one_entry_counting_them(repo, repo_feeds):
@@ -141,7 +142,7 @@ def test_a_commit_of_many_records_is_one_entry_counting_them(repo, repo_feeds):
     lines = first["content"].splitlines()
     assert len(lines) == 7
     tasks = y["plan/tasks.yaml"]["tasks"]
-    assert lines[0] == f"新增重点任务（{len(tasks)} 项）：" + "、".join(f"重点任务 {t['number']}" for t in tasks)
+    assert lines[0] == f"新增重点任务（{len(tasks)} 项）：" + "、".join(f"重点任务 {t['number']} {t['title']}" for t in tasks)
     assert lines[3].startswith("新增主题（5 个）：主题“数字政府”、主题“数字经济”、")
 
 
@@ -161,7 +162,7 @@ def test_agency_feeds_hold_only_that_units_changes(repo, repo_feeds):
     # the initial commit: the unit's own record and its one item (a measure it supports)
     first = [(t, h) for t, h, _ in changes_of(feed("cbirc-qingdao"), repo, skip=()) if (t, h) not in
              {(t2, h2) for t2, h2, _ in [UNIT_REMOVED, UNIT_ADDED]}]
-    assert first == [("新增行动措施 2.2.4", f"{SITE}measures/m2-2-4/"), ("新增单位：青岛银保监局", f"{SITE}agencies/cbirc-qingdao/")]
+    assert first == [("新增行动措施 2.2.4 加快智慧服务业发展", f"{SITE}measures/m2-2-4/"), ("新增单位：青岛银保监局", f"{SITE}agencies/cbirc-qingdao/")]
 
 
 def test_entry_ids_are_the_commit_and_the_record_and_stable_across_builds(repo, repo_feeds):

@@ -41,8 +41,9 @@ ACTIONS = {"added": "新增", "changed": "修改", "removed": "删除"}
 
 
 def item_name(item: Item) -> str:
-    """How the feeds and summaries name a task or measure: the one place to change it."""
-    return item.title
+    """How the feeds and summaries name a task or measure: the one place to change it. Its number
+    and short title, without the colon of ``Item.title`` (a change follows after one)."""
+    return f"{item.label} {item.short_title}"
 
 
 def key_name(key: str) -> str:
@@ -148,7 +149,7 @@ def _scalar(value: Any, kind: str, names: Names) -> str:
     text = str(value)
     named = {
         "unit": lambda: names.unit(text), "theme": lambda: names.themes.get(text, text),
-        "task": lambda: names.item(task_key(text)), "item": lambda: names.item(text),
+        "task": lambda: key_name(task_key(text)), "item": lambda: key_name(text),  # numbers only in values
         "status": lambda: STATUSES.get(text, (text,))[0], "source": lambda: names.sources.get(text, text),
         "schedule": lambda: DEADLINE_KINDS.get(text, (text,))[0], "agency-kind": lambda: KIND_NAMES.get(text, (text,))[0],
         "source-kind": lambda: SOURCE_KINDS.get(text, (text,))[0], "role": lambda: ROLE_NAMES.get(text, (text,))[0],
@@ -271,7 +272,7 @@ def _title(rc: RecordChange, names: Names) -> str:
     name = record_name(rc, names)
     if rc.group == "reports" and rc.action == "added":
         status = STATUSES.get(str(_get(rc.new, "status")), (str(_get(rc.new, "status")),))[0]
-        return f"新增进展报告：{names.item(rc.key[0])} {status}（截至 {rc.key[1] if len(rc.key) > 1 else ''}）"
+        return f"新增进展报告：{names.item(rc.key[0])}，{status}（截至 {rc.key[1] if len(rc.key) > 1 else ''}）"
     if rc.group == "reports" and rc.action == "removed":
         return f"删除{name}"
     if rc.action in ("added", "removed"):

@@ -26,7 +26,7 @@ from urllib.parse import quote
 from ..config import public_url
 from ..data import history
 from ..data.model import STATUSES, Item, Model
-from .changes import ACTIONS, OTHER, WORDS, Described, Names, describe_all, record_name
+from .changes import ACTIONS, OTHER, WORDS, Described, Names, describe_all, item_name, record_name
 
 if TYPE_CHECKING:
     from feedgen.feed import FeedGenerator
@@ -67,7 +67,7 @@ def _report_entry(fg: FeedGenerator, report, base: str, tag: str) -> None:
     zh = STATUSES[report.status][0]
     e = fg.add_entry(order="append")
     e.id(f"{tag}:report:{item.key}:{report.as_of.isoformat()}")
-    e.title(f"{item.title}：{zh}（截至 {report.as_of.isoformat()}）")
+    e.title(f"{item_name(item)}：{zh}（截至 {report.as_of.isoformat()}）")
     _link(e, base, item.url, rel="alternate")
     e.updated(_when(report.as_of))
     e.published(_when(report.as_of))
