@@ -11,7 +11,8 @@ same versions. What it does, each step only when needed:
 2. The venv: made with this Python (``-m venv``) when missing or made by another Python version.
 3. The installer: uv, pinned with hashes in requirements/bootstrap.txt, installed by whatever pip the
    venv came with (``--require-hashes --no-deps``: pinned wheels, nothing to resolve; Debian 12's
-   pip 23.0.1 does it). What the index publishes later cannot change or break this step.
+   pip 23.0.1 does it; ``--no-compile``: uv compiles the whole venv next). What the index publishes
+   later cannot change or break this step.
 4. The set: ``uv pip sync`` of bootstrap.txt and the set's lock with hashes required: every package
    at its locked version, nothing resolved; a source distribution (feedgen) is built with the tools
    of build.txt, hashes checked too. Whatever else the venv holds is removed (a package dropped from
@@ -50,10 +51,14 @@ def python_problem(version=None):
     version = tuple((version or sys.version_info)[:2])
     if version in PYTHONS:
         return None
-    names = ", ".join("%d.%d" % v for v in PYTHONS[:-1]) + " or %d.%d" % PYTHONS[-1]
-    return ("Python %d.%d is not supported: the locks (requirements/*.txt) cover Python %s. Use one: "
-            "make PYTHON=python3.13 … (Debian 12 and 13: apt-get install python3 python3-venv; "
-            "elsewhere e.g. pyenv install 3.13)" % (version + (names,)))
+    names = ", ".join(dotted(v) for v in PYTHONS[:-1]) + " and " + dotted(PYTHONS[-1])
+    return (f"Python {dotted(version)} is not supported: the locks (requirements/*.txt) cover Python {names}. Use one: "
+            f"make PYTHON=python{dotted(PYTHONS[-1])} … (Debian 12 and 13: apt-get install python3 python3-venv; "
+            f"elsewhere e.g. pyenv install {dotted(PYTHONS[-1])})")
+
+
+def dotted(version):
+    return ".".join(str(n) for n in version[:2])
 
 
 def pins(path):
@@ -76,7 +81,7 @@ def venv_python_version(venv):
     except OSError:
         return None
     m = re.search(r"^version(?:_info)?\s*=\s*(\d+)\.(\d+)", text, re.M)
-    return "%s.%s" % m.groups() if m else None
+    return ".".join(m.groups()) if m else None
 
 
 def fail(message):
@@ -88,13 +93,13 @@ def run(cmd, what, **kw):
     try:
         subprocess.run([str(c) for c in cmd], check=True, **kw)
     except (OSError, subprocess.CalledProcessError) as exc:
-        fail("%s failed (%s)" % (what, exc))
+        fail(f"{what} failed ({exc})")
 
 
 def output(cmd):
     try:
-        return subprocess.run([str(c) for c in cmd], check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                              universal_newlines=True).stdout
+        return subprocess.run([str(c) for c in cmd], check=True, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL).stdout.decode("utf-8", "replace")
     except (OSError, subprocess.CalledProcessError):
         return None
 
@@ -103,17 +108,16 @@ def make_venv(venv):
     if venv.exists():
         shutil.rmtree(str(venv))
     try:
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, universal_newlines=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     except subprocess.CalledProcessError as exc:
-        fail("%s -m venv %s failed: %s (on Debian: apt-get install python3-venv)"
-             % (sys.executable, venv, " ".join(exc.stdout.split())[:300]))
+        said = " ".join(exc.stdout.decode("utf-8", "replace").split())[:300]
+        fail(f"{sys.executable} -m venv {venv} failed: {said} (on Debian: apt-get install python3-venv)")
 
 
 def setup(name, venv):
     """Bring ``venv`` to set ``name`` (or leave the bigger set it holds). Returns what was done."""
     python = venv / "bin" / "python"
-    here = "%d.%d" % sys.version_info[:2]
+    here = dotted(sys.version_info)
     try:
         state = json.loads((venv / STATE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -131,10 +135,10 @@ def setup(name, venv):
     wanted = pins(BOOTSTRAP)["uv"]
     if (output([uv, "--version"]) or "").split()[1:2] != [wanted]:
         run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--require-hashes", "--no-deps",
-             "-r", BOOTSTRAP], "installing the installer (pip install -r requirements/bootstrap.txt)")
+             "--no-compile", "-r", BOOTSTRAP], "installing the installer (pip install -r requirements/bootstrap.txt)")
     lock = REQ / (target + ".txt")
     run([uv, "pip", "sync", "--quiet", "--python", python, "--require-hashes", "--compile-bytecode",
-         "--build-constraints", BUILD, BOOTSTRAP, lock], "uv pip sync %s" % lock.relative_to(ROOT))
+         "--build-constraints", BUILD, BOOTSTRAP, lock], f"uv pip sync {lock.relative_to(ROOT)}")
     # uv pip sync leaves the packages a venv starts with (pip, setuptools): anything the locks do not hold goes.
     locked = set(pins(BOOTSTRAP)) | set(pins(lock))
     held_now = set(pins_of_freeze(output([uv, "pip", "freeze", "--python", python]) or ""))
@@ -143,8 +147,8 @@ def setup(name, venv):
         run([uv, "pip", "uninstall", "--quiet", "--python", python] + extra, "uv pip uninstall " + " ".join(extra))
     run([uv, "pip", "check", "--quiet", "--python", python], "uv pip check")
     (venv / STATE).write_text(json.dumps({"set": target, "digest": digest(target), "python": here}) + "\n", encoding="utf-8")
-    return "%s: %s set installed as locked in requirements/%s.txt (%d packages, Python %s, uv %s) in %.1f s" % (
-        venv, target, target, len(held_now & locked), here, wanted, time.monotonic() - started)
+    return (f"{venv}: {target} set installed as locked in requirements/{target}.txt ({len(held_now & locked)} packages,"
+            f" Python {here}, uv {wanted}) in {time.monotonic() - started:.1f} s")
 
 
 def pins_of_freeze(text):
