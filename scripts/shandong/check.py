@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import ROOT
-from .load import Document, Problem, load_yaml
+from .load import Document, Problem, load_yaml, shown
 
 if TYPE_CHECKING:
     import jsonschema
@@ -919,8 +919,8 @@ def annotations(problems: list[Problem], warned: list[Problem] = ()) -> list[str
     out = []
     for level, group in (("error", problems), ("warning", warned)):
         for p in sorted(group):
-            out.append(f"::{level} file={_gh_escape(p.file, True)},line={p.line},col={p.col},"
-                       f"title={_gh_escape(p.where, True)}::{_gh_escape(p.message)}")
+            out.append(f"::{level} file={_gh_escape(shown(p.file), True)},line={p.line},col={p.col},"
+                       f"title={_gh_escape(shown(p.where), True)}::{_gh_escape(shown(p.message))}")
     return out
 
 
