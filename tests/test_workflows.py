@@ -169,8 +169,7 @@ def test_pre_commit_hooks_are_local_and_named():
 
 def test_pre_commit_validates_its_config():
     exe = shutil.which("pre-commit", path=str(VENV_BIN))
-    if exe is None:
-        pytest.skip("pre-commit is not installed in .venv yet (it is in requirements.in: make lock)")
+    assert exe, "pre-commit is in requirements/dev.txt: make venv-dev installs it"
     run = subprocess.run([exe, "validate-config", str(PRE_COMMIT)], cwd=ROOT, env=OFFLINE, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
 
