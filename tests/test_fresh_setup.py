@@ -17,6 +17,7 @@ the machine's (make test-deps has just filled them), so a run downloads little. 
 from __future__ import annotations
 
 import base64
+import ensurepip
 import hashlib
 import json
 import os
@@ -105,11 +106,15 @@ def check_answers(venv: Path, env: dict) -> None:
     assert got.stdout == (broken / "expected.txt").read_text(encoding="utf-8")
 
 
-# Debian 12's pip builds the site's set (make venv: what make site and the deploy install); this machine's
-# pip the check set (make check). With the Makefile before issue 17 both failed: pip 23.x in --require-hashes
-# mode rejected WeasyPrint's fonttools[woff]>=4.59.2 once a fonttools newer than the lock was on the index
-# (make check installed the site's set too then).
-@pytest.mark.parametrize("old_pip, target, lock_name", [("23.0.1", "venv", "runtime.txt"), ("23.2.1", "check", "check.txt")])
+# On Python 3.11, Debian 12's pip builds the site's set (make venv: what make site and the deploy install) and
+# this machine's pip the check set (make check). With the Makefile before issue 17 both failed: pip 23.x in
+# --require-hashes mode rejected WeasyPrint's fonttools[woff]>=4.59.2 once a fonttools newer than the lock was
+# on the index (make check installed the site's set too then). Those pips do not run on a newer Python: there
+# (the scheduled workflow's newest Debian stable) the oldest pip to live with is the one its venv brings.
+OLD_PIPS = ["23.0.1", "23.2.1"] if sys.version_info[:2] == (3, 11) else [ensurepip.version()] * 2
+
+
+@pytest.mark.parametrize("old_pip, target, lock_name", [(OLD_PIPS[0], "venv", "runtime.txt"), (OLD_PIPS[1], "check", "check.txt")])
 def test_a_locked_set_installs_as_locked_from_an_old_pip_and_a_newer_index(tmp_path, newer, old_pip, target, lock_name):
     env = isolated(newer)
     venv = tmp_path / ".venv"
