@@ -23,7 +23,8 @@ same versions. What it does, each step only when needed:
 The state is kept in ``<venv>/shandong-set.json``; when it matches, nothing runs (a few ms).
 
 This file runs under the system's ``python3`` before anything is installed, so it uses the standard
-library only, and syntax that Python 3.6 can still read (to say that it is too old).
+library only, and syntax that Python 3.6 can still read (to say that it is too old, in ASCII: its
+stdout may not be UTF-8).
 """
 import argparse
 import hashlib
@@ -53,7 +54,7 @@ def python_problem(version=None):
         return None
     names = ", ".join(dotted(v) for v in PYTHONS[:-1]) + " and " + dotted(PYTHONS[-1])
     return (f"Python {dotted(version)} is not supported: the locks (requirements/*.txt) cover Python {names}. Use one: "
-            f"make PYTHON=python{dotted(PYTHONS[-1])} … (Debian 12 and 13: apt-get install python3 python3-venv; "
+            f"make PYTHON=python{dotted(PYTHONS[-1])} ... (Debian 12 and 13: apt-get install python3 python3-venv; "
             f"elsewhere e.g. pyenv install {dotted(PYTHONS[-1])})")
 
 
@@ -131,6 +132,7 @@ def setup(name, venv):
         return None
 
     started = time.monotonic()
+    print(f"{venv}: installing the {target} set (requirements/{target}.txt) exactly as locked…", flush=True)
     uv = venv / "bin" / "uv"
     wanted = pins(BOOTSTRAP)["uv"]
     if (output([uv, "--version"]) or "").split()[1:2] != [wanted]:
@@ -147,8 +149,8 @@ def setup(name, venv):
         run([uv, "pip", "uninstall", "--quiet", "--python", python] + extra, "uv pip uninstall " + " ".join(extra))
     run([uv, "pip", "check", "--quiet", "--python", python], "uv pip check")
     (venv / STATE).write_text(json.dumps({"set": target, "digest": digest(target), "python": here}) + "\n", encoding="utf-8")
-    return (f"{venv}: {target} set installed as locked in requirements/{target}.txt ({len(held_now & locked)} packages,"
-            f" Python {here}, uv {wanted}) in {time.monotonic() - started:.1f} s")
+    return (f"{venv}: {target} set installed ({len(held_now & locked)} packages, Python {here}, uv {wanted})"
+            f" in {time.monotonic() - started:.1f} s")
 
 
 def pins_of_freeze(text):

@@ -114,7 +114,7 @@ def test_the_setup_script_names_the_supported_pythons_and_stops_on_others():
         assert setup_venv.python_problem(ok) is None
     assert setup_venv.python_problem((3, 10, 13)) == (
         "Python 3.10 is not supported: the locks (requirements/*.txt) cover Python 3.11, 3.12 and 3.13. Use one: "
-        "make PYTHON=python3.13 … (Debian 12 and 13: apt-get install python3 python3-venv; elsewhere e.g. pyenv install 3.13)")
+        "make PYTHON=python3.13 ... (Debian 12 and 13: apt-get install python3 python3-venv; elsewhere e.g. pyenv install 3.13)")
     assert "\n" not in setup_venv.python_problem((3, 14, 0))
     ast.parse((ROOT / "scripts" / "setup_venv.py").read_text(encoding="utf-8"), feature_version=(3, 6))
 
