@@ -18,10 +18,10 @@ export SHANDONG_ENGINE := $(ENGINE)
 export PYTHONPATH := $(CURDIR)/scripts
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
-PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes
 
 # Debian packages. Building the site: Noto CJK fonts and Pango for WeasyPrint (the PDF briefs).
-# Tests only: Chromium (Playwright drives it) and poppler-utils (pdftotext reads the PDFs back).
+# Tests only: Chromium (Playwright drives it; the search's own query logic is tested in it too) and
+# poppler-utils (pdftotext reads the PDFs back).
 DEBS_BUILD := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 DEBS_TEST := chromium poppler-utils
 # Each set's stamp is named by a digest of its list: a package added later installs on a machine
@@ -30,7 +30,7 @@ debs_stamp = $(STAMPS)/debs-$(firstword $(shell echo '$(sort $(1))' | sha256sum 
 STAMP_DEBS_BUILD := $(call debs_stamp,$(DEBS_BUILD))
 STAMP_DEBS_TEST := $(call debs_stamp,$(DEBS_TEST))
 
-.PHONY: all serve site check test lint bench lock clean deps test-deps venv venv-dev debs debs-test \
+.PHONY: all serve site check test lint bench lock clean deps test-deps venv-check venv venv-dev debs debs-test \
         test-unit test-site test-browser test-engines hooks venv-zensical
 
 all: site
@@ -38,24 +38,13 @@ all: site
 $(STAMPS):
 	mkdir -p $(STAMPS)
 
-# Python packages, locked with hashes (make lock): requirements/runtime.txt is what a build needs
-# (the deploy installs only that); requirements/dev.txt adds tests, lint, benchmark and ProperDocs.
-# pip install -r only adds: packages taken out of the locks on purpose are removed from a venv made
-# before. jieba: Material's search plugin segments the whole index whenever it can import it.
-DROPPED := jieba
-PIP_DROP := $(PY) -m pip uninstall --quiet --quiet --yes --disable-pip-version-check $(DROPPED)
-$(STAMPS)/venv-runtime: requirements/runtime.txt | $(STAMPS)
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	if [ $(STAMPS)/venv-dev -nt requirements/runtime.txt ]; then \
-	  echo "runtime packages: already installed with the dev set"; else $(PIP_INSTALL) -r requirements/runtime.txt; fi
-	$(PIP_DROP)
-	touch $@
-
-$(STAMPS)/venv-dev: requirements/dev.txt | $(STAMPS)
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP_INSTALL) -r requirements/dev.txt
-	$(PIP_DROP)
-	touch $@
+# Python packages: three locks with hashes, each holding the one before at the same versions (make lock):
+# requirements/check.txt (loading and checking the data), runtime.txt (building the site; the deploy
+# installs it), dev.txt (tests, lint, benchmark, ProperDocs). scripts/setup_venv.py puts one into .venv
+# exactly as locked: uv, pinned with hashes in requirements/bootstrap.txt, installed by whatever pip the
+# venv came with, then `uv pip sync` (nothing resolved; what the locks do not hold is removed). A venv
+# holding a bigger set of the same locks is left alone. Supported Pythons: 3.11, 3.12, 3.13 (the script says).
+SETUP_VENV := $(PYTHON) scripts/setup_venv.py --venv $(VENV)
 
 $(STAMP_DEBS_BUILD): | $(STAMPS)
 	dpkg -s $(DEBS_BUILD) >/dev/null 2>&1 || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEBS_BUILD); }
@@ -65,22 +54,22 @@ $(STAMP_DEBS_TEST): | $(STAMPS)
 	dpkg -s $(DEBS_TEST) >/dev/null 2>&1 || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEBS_TEST); }
 	touch $@
 
-# The third engine, Zensical, in a venv of its own (requirements/zensical.in says why and which release).
-ZVENV := .venv-zensical
-$(STAMPS)/venv-zensical: requirements/zensical.txt | $(STAMPS)
-	test -x $(ZVENV)/bin/python || $(PYTHON) -m venv $(ZVENV)
-	$(ZVENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/zensical.txt
-	touch $@
-
-venv: $(STAMPS)/venv-runtime
-venv-dev: $(STAMPS)/venv-dev
-venv-zensical: $(STAMPS)/venv-zensical
+venv-check:                              # what make check needs (and the pre-commit hook)
+	@$(SETUP_VENV) check
+venv:                                    # what make site / make serve need
+	@$(SETUP_VENV) runtime
+venv-dev:                                # what make test needs
+	@$(SETUP_VENV) dev
+# The third engine, Zensical, in a venv of its own, set up the same way (requirements/zensical.in says
+# why and which release).
+venv-zensical:                           # what tests/test_engines.py needs for the third engine
+	@$(PYTHON) scripts/setup_venv.py --venv .venv-zensical zensical
 debs: $(STAMP_DEBS_BUILD)
 debs-test: $(STAMP_DEBS_TEST)
 deps: venv debs                          # what make site / make serve need
 test-deps: venv-dev venv-zensical debs debs-test       # what make test needs
 
-check: venv
+check: venv-check
 	$(PY) -m shandong.data.check
 
 site: deps
@@ -123,14 +112,18 @@ test-engines: test-deps
 hooks: venv-dev
 	$(VENV)/bin/pre-commit install
 
-# Re-resolve the locks (with hashes) after changing requirements/runtime.in or requirements/dev.in.
-PIP_COMPILE := build/lockenv/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
-               --no-emit-index-url --no-emit-find-links
-lock:
-	test -x build/lockenv/bin/pip-compile || { $(PYTHON) -m venv build/lockenv && build/lockenv/bin/pip install --quiet pip-tools==7.6.2; }
-	cd requirements && ../$(PIP_COMPILE) --output-file runtime.txt runtime.in
-	cd requirements && ../$(PIP_COMPILE) --output-file dev.txt dev.in
-	cd requirements && ../$(PIP_COMPILE) --output-file zensical.txt zensical.in
+# Re-resolve every lock (with hashes) after changing a requirements/*.in: one lock for every supported
+# Python (--universal from 3.11; one version of each package for all of them: --fork-strategy fewest),
+# the biggest set first, each smaller one at its versions. The venv's uv (bootstrap.txt) does it.
+UV_COMPILE := $(abspath $(VENV))/bin/uv pip compile --quiet --universal --python-version 3.11 --fork-strategy fewest \
+              --generate-hashes --custom-compile-command "make lock"
+lock: venv-check
+	cd requirements && $(UV_COMPILE) dev.in -o dev.txt
+	cd requirements && $(UV_COMPILE) runtime.in -c dev.txt -o runtime.txt
+	cd requirements && $(UV_COMPILE) check.in -c runtime.txt -o check.txt
+	cd requirements && $(UV_COMPILE) bootstrap.in -o bootstrap.txt
+	cd requirements && $(UV_COMPILE) build.in -o build.txt
+	cd requirements && $(UV_COMPILE) zensical.in -o zensical.txt
 
 clean:
 	rm -rf site build $(STAMPS)

@@ -5,7 +5,7 @@ site build and the browser are made the first time a test asks for them.
 - ``copy_data``: a function copying the data files of data/ into a folder (tests edit the copy);
 - ``site``: the site built from data/ with the link checker on (once per run, ``sitetools.built_site``);
 - ``site_url``: that site served on 127.0.0.1;
-- ``browser``: Debian's Chromium through Playwright, one per test module (skipped where Playwright is missing).
+- ``browser``: Debian's Chromium through Playwright, one per test module.
 
 Tests compare the checker's output line by line; in GitHub Actions (GITHUB_ACTIONS=true) the checker
 also prints annotations, so the tests run without that variable (test_check.py sets it where it tests them).

@@ -1,4 +1,4 @@
-"""The data checker (``shandong.check``), in the style of python/peps' check-peps tests.
+"""The data checker (``shandong.data.check``), in the style of python/peps' check-peps tests.
 
 ``tests/fixtures/broken/`` holds small data files that break every rule; its complete
 report, exactly as printed, is ``tests/fixtures/broken/expected.txt``. File-level
@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tracemalloc
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -508,7 +509,7 @@ PRINT_CASES = {
     "escape in a key": ("themes.yaml", "name: 数字政府", '"na\\u200bme": 数字政府',
                         ["data/themes.yaml:6:5: theme government: missing field 'name' (expected a Chinese name)",
                          f"data/themes.yaml:7:8: theme government: character U+200B (zero width space) is not allowed {E_PRINT}",
-                         "data/themes.yaml:7:5: theme government: unknown field 'na\u200bme' (expected one of: id, name, en, description, description_en); did you mean 'name'?"]),
+                         "data/themes.yaml:7:5: theme government: unknown field 'na<U+200B>me' (expected one of: id, name, en, description, description_en); did you mean 'name'?"]),
 }
 
 
@@ -522,6 +523,19 @@ def test_nonprinting_character_however_written(tmp_path, case, copy_data):
     got = lines(data_dir)
     assert got[-1] == f"{len(expected)} error{'s' if len(expected) != 1 else ''}"
     assert sorted(got[:-1]) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("\x1b[2J\x1b[31m建设", "\\x1b[2J\\x1b[31m建设"),           # terminal escapes: clear the screen, red
+    ("a\tb\nc\rd\x00e\x7ff\x85g\x9b", "a\\tb\\nc\\rd\\x00e\\x7ff\\x85g\\x9b"),  # C0, DEL, C1
+    ("数\u200b字\u202e政\u2066府\u2069\ufeff\u2028", "数<U+200B>字<U+202E>政<U+2066>府<U+2069><U+FEFF><U+2028>"),
+    ("数字　政府\u00a0« 5G »", "数字　政府\u00a0« 5G »"),          # spaces, full-width or not, print
+], ids=["terminal escapes", "C0, DEL and C1 controls", "invisible format characters", "spaces print"])
+def test_messages_show_characters_that_print_nothing_as_escapes(text, expected):
+    from shandong.data.load import shown
+
+    assert shown(text) == expected
+    assert str(Problem("data/x.yaml", 1, 2, f"where {text}", f"what {text}")) == f"data/x.yaml:1:2: where {expected}: what {expected}"
 
 
 def test_line_breaks_in_a_text_are_printable():
@@ -630,6 +644,27 @@ def test_a_measure_attribution_a_heading_and_units_as_written_differ(tmp_path, c
     assert lines(data_dir) == [*expected, "3 errors"]
 
 
+def test_a_text_written_with_terminal_escapes_is_quoted_with_them_escaped(tmp_path, copy_with_sources, monkeypatch, capsys):
+    """Issue 17: "\\e[2J\\e[31m建设…" in a task's text. The fidelity message quotes the text: with the escape
+    codes written out, not sent raw to the editor's terminal (which they would clear and turn red) or into the
+    pull request's annotation."""
+    data_dir = copy_with_sources(tmp_path)
+    line = edit(data_dir, "plan/tasks.yaml", '"建设省数据大厅，', '"\\e[2J\\e[31m建设省数据大厅，')
+    fidelity = (f"data/plan/tasks.yaml:{line}:11: task 13 › text: text differs from the source document at character 1:"
+                " here '\\x1b[2J\\x1b[31m建设省数据大厅，…', the document '建设省数据大厅，…' (expected the document's words,"
+                f" data/sources/{TASK_DIVISION} line {source_line(TASK_DIVISION, '13' + TAB)})")
+    control = (f"data/plan/tasks.yaml:{line}:12: task 13 › text: character U+001B (a control character) is not allowed,"
+               f" and 1 more in this text {E_PRINT}")
+    assert lines(data_dir) == [fidelity, control, "2 errors"]
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert main([str(data_dir)]) == 1
+    out = capsys.readouterr().out
+    assert out.splitlines()[-2:] == [
+        f"::error file=data/plan/tasks.yaml,line={line},col=11,title=task 13 › text::" + fidelity.split(": ", 2)[2],
+        f"::error file=data/plan/tasks.yaml,line={line},col=12,title=task 13 › text::" + control.split(": ", 2)[2]]
+    assert not [ch for ch in out if ch != "\n" and unicodedata.category(ch) in ("Cc", "Cf")]
+
+
 def test_a_missing_source_document_is_a_problem(tmp_path, copy_with_sources):
     data_dir = copy_with_sources(tmp_path)
     (data_dir / "sources" / ACTION_PLAN).unlink()
@@ -691,6 +726,6 @@ def test_annotations_name_file_line_col_of_every_problem(monkeypatch, capsys):
 def test_annotation_escapes_what_github_would_read_as_syntax():
     from shandong.data.check import annotations
 
-    p = Problem("data/a,b.yaml", 3, 4, "task 1 › text", "50% done:\nnext, then")
+    p = Problem("data/a,b.yaml", 3, 4, "task 1 › text", "50% done: next, then")
     (note,) = annotations([p])
-    assert note == "::error file=data/a%2Cb.yaml,line=3,col=4,title=task 1 › text::50%25 done:%0Anext, then"
+    assert note == "::error file=data/a%2Cb.yaml,line=3,col=4,title=task 1 › text::50%25 done: next, then"

@@ -196,9 +196,11 @@ def test_guide_explains_every_progress_message():
 def test_guide_names_only_what_the_pull_request_workflow_does():
     workflow = yaml.safe_load((ROOT / ".github/workflows/pull-request.yml").read_text(encoding="utf-8"))
     steps = {s.get("name"): s.get("run", "") for job in workflow["jobs"].values() for s in job["steps"]}
+    jobs = {job["name"]: job_id for job_id, job in workflow["jobs"].items()}
     section = guide().split("## 4. ", 1)[1].split("\n## ", 1)[0]
-    assert workflow["name"] in section and "make test" in section  # the check as GitHub lists it: workflow / job
-    assert "数据检查 / Data check" in section and steps["数据检查 / Data check"] == "make check"
+    for job in ("数据检查 / Data check", "make test"):  # the checks as GitHub lists them: workflow / job
+        assert f"{workflow['name']} / {job}" in section and job in jobs
+    assert steps["数据检查 / Data check"] == "make check"
     # The guide says the checker annotates the lines on GitHub: the step runs the checker itself
     # (test_check.py tests the annotations it prints under GITHUB_ACTIONS=true).
     assert "annotation" in section and "Files changed" in section

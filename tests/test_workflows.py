@@ -3,7 +3,9 @@ template, and the rule that nothing derived from the data is committed.
 
 The workflows cannot run here. Their syntax is checked against the GitHub workflow schema that
 check-jsonschema ships (offline), every ``make`` target they call must exist, every action is
-pinned to a version, and the pull-request steps together run exactly what ``make test`` runs.
+pinned to a version, and the pull-request steps together run exactly what ``make test`` runs; the data
+check is a job of its own with the check lock only; the scheduled fresh set-up runs weekly in
+debian:bookworm and the newest Debian stable.
 """
 from __future__ import annotations
 
@@ -73,8 +75,8 @@ def make_dry_run(target: str) -> list[str]:
 ALL_WORKFLOWS = sorted(p.name for p in WORKFLOWS.glob("*.yml"))
 
 
-def test_there_are_the_two_workflows():
-    assert ALL_WORKFLOWS == ["deploy.yml", "pull-request.yml"]
+def test_there_are_the_three_workflows():
+    assert ALL_WORKFLOWS == ["deploy.yml", "fresh-setup.yml", "pull-request.yml"]
 
 
 def test_workflows_match_githubs_schema_offline():
@@ -129,6 +131,63 @@ def test_pull_requests_run_all_of_make_test_in_named_steps():
     assert any(re.search(r"-m pytest$", ln) for ln in test_recipe)
 
 
+TOOLS = "apt-get update && apt-get install -y --no-install-recommends ca-certificates git make python3 python3-venv"
+
+
+@pytest.mark.parametrize("name", ALL_WORKFLOWS)
+def test_every_job_starts_from_debian_and_the_readmes_tools(name):
+    """Each job that runs make does it in a Debian container that has only the tools the README asks for."""
+    for job_id, job in workflow(name)["jobs"].items():
+        runs = [s["run"] for s in job.get("steps", []) if "run" in s]
+        if not any(make_calls(r) for r in runs):
+            continue
+        assert str(job["container"]).startswith(("debian:", "${{ matrix.image }}")), job_id
+        assert runs[0] == TOOLS, job_id
+    assert TOOLS.split("install -y --no-install-recommends ")[1] in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_data_check_is_a_job_of_its_own_with_the_check_lock_only():
+    """Editors see the checker's annotations within a couple of minutes of a push: the job installs
+    requirements/check.txt only (not WeasyPrint, not the tests' packages, no Debian packages) and runs
+    beside the long test job, which does not check the data again (each message is annotated once)."""
+    jobs = workflow("pull-request.yml")["jobs"]
+    data = jobs["data-check"]
+    assert "needs" not in data and data["container"] == "debian:bookworm" and data["timeout-minutes"] <= 10
+    assert [c for s in data["steps"] if "run" in s for c in make_calls(s["run"])] == [["check"]]
+    assert [s["uses"].split("@")[0] for s in data["steps"] if "uses" in s] == ["actions/checkout"]
+    recipe = "\n".join(make_dry_run("check"))
+    assert re.findall(r"setup_venv\.py --venv \S+ (\w+)", recipe) == ["check"] and "apt-get" not in recipe
+    others = [c for job_id, job in jobs.items() if job_id != "data-check" for s in job["steps"] if "run" in s for c in make_calls(s["run"])]
+    assert ["check"] not in others and "data-check" not in str(jobs["test"].get("needs", ""))
+
+
+def test_the_checker_annotates_each_problem_on_its_line_in_github_actions():
+    """GitHub shows `::error file=…,line=…` lines on the pull request's changed lines (GITHUB_ACTIONS=true there)."""
+    env = {**os.environ, "GITHUB_ACTIONS": "true", "PYTHONPATH": str(ROOT / "scripts")}
+    run = subprocess.run([sys.executable, "-m", "shandong.data.check", str(ROOT / "tests" / "fixtures" / "broken")],
+                         cwd=ROOT, env=env, capture_output=True, text=True)
+    notes = [ln for ln in run.stdout.splitlines() if ln.startswith("::")]
+    assert run.returncode == 1 and notes
+    for note in notes:
+        assert re.match(r"::error file=data/[\w./-]+\.yaml,line=\d+,col=\d+,title=[^:]+::\S", note), note
+
+
+def test_a_fresh_set_up_runs_every_week_in_bookworm_and_the_newest_debian_stable():
+    """The README's set-up from scratch, nothing cached, then the data check, the site and the unit tests:
+    a release upstream that breaks the set-up turns the project red before a newcomer meets it."""
+    wf = workflow("fresh-setup.yml")
+    assert set(wf["on"]) == {"schedule", "workflow_dispatch"}
+    [cron] = [c["cron"] for c in wf["on"]["schedule"]]
+    minute, hour, day, month, weekday = cron.split()
+    assert (day, month) == ("*", "*") and re.fullmatch(r"[0-6]", weekday) and minute.isdigit() and hour.isdigit()
+    [job] = wf["jobs"].values()
+    assert job["strategy"]["matrix"]["image"] == ["debian:bookworm", "debian:stable"]
+    assert job["container"] == "${{ matrix.image }}" and job["strategy"]["fail-fast"] is False
+    calls = [c for s in job["steps"] if "run" in s for c in make_calls(s["run"])]
+    assert calls == [["check"], ["site"], ["test-unit"]]
+    assert [s["uses"].split("@")[0] for s in job["steps"] if "uses" in s] == ["actions/checkout"]  # no cache
+
+
 def test_main_is_built_with_briefs_and_deployed_to_pages():
     wf = workflow("deploy.yml")
     assert wf["on"]["push"]["branches"] == ["main"]
@@ -169,8 +228,7 @@ def test_pre_commit_hooks_are_local_and_named():
 
 def test_pre_commit_validates_its_config():
     exe = shutil.which("pre-commit", path=str(VENV_BIN))
-    if exe is None:
-        pytest.skip("pre-commit is not installed in .venv yet (it is in requirements.in: make lock)")
+    assert exe, "pre-commit is in requirements/dev.txt: make venv-dev installs it"
     run = subprocess.run([exe, "validate-config", str(PRE_COMMIT)], cwd=ROOT, env=OFFLINE, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
 

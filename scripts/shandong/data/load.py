@@ -35,7 +35,7 @@ class Problem:
 
     def __str__(self) -> str:
         level = "warning: " if self.severity == "warning" else ""
-        return f"{self.file}:{self.line}:{self.col}: {self.where}: {level}{self.message}"
+        return shown(f"{self.file}:{self.line}:{self.col}: {self.where}: {level}{self.message}")
 
 
 @dataclass
@@ -198,6 +198,27 @@ _NONPRINTING = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 def nonprinting(text: str) -> list[int]:
     """Indices of the characters of ``text`` that print nothing (a line break is fine)."""
     return [i for i, ch in enumerate(text) if ch != "\n" and unicodedata.category(ch) in _NONPRINTING]
+
+
+_SHORT_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def shown(text: str) -> str:
+    """``text`` as a message may show it: each character that prints nothing (see ``nonprinting``; here
+    line breaks too) written as an escape: ``\\x1b`` for a control character (``\\t``, ``\\n``, ``\\r``),
+    ``<U+200B>`` for any other. So a message quoting the data never clears or recolours the editor's
+    terminal, hides or reorders its own words, or breaks a GitHub annotation. Every message goes
+    through it: ``Problem.__str__`` and ``check.annotations``."""
+    out = []
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category not in _NONPRINTING:
+            out.append(ch)
+        elif category == "Cc":
+            out.append(_SHORT_ESCAPES.get(ch) or f"\\x{ord(ch):02x}")
+        else:
+            out.append(f"<U+{ord(ch):04X}>")
+    return "".join(out)
 
 
 def _char_name(ch: str) -> str:

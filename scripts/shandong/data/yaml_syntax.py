@@ -9,6 +9,8 @@ import sys
 
 import yaml
 
+from .load import shown
+
 try:
     _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
@@ -23,13 +25,13 @@ def main(paths: list[str]) -> int:
                 for _ in yaml.parse(f, Loader=_Loader):
                     pass
         except UnicodeDecodeError:
-            print(f"{path}:1:1: not UTF-8 (expected the file saved as UTF-8)")
+            print(shown(f"{path}:1:1: not UTF-8 (expected the file saved as UTF-8)"))
             bad += 1
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"{mark.line + 1}:{mark.column + 1}" if mark else "1:1"
             what = " ".join(x for x in (getattr(exc, "context", None), getattr(exc, "problem", None)) if x) or str(exc)
-            print(f"{path}:{where}: YAML syntax error: {what} (check the indentation, colons and quotes on this line and the line above)")
+            print(shown(f"{path}:{where}: YAML syntax error: {what} (check the indentation, colons and quotes on this line and the line above)"))
             bad += 1
     return 1 if bad else 0
 

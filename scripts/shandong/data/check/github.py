@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from ..load import Problem
+from ..load import Problem, shown
 
 
 def _gh_escape(text: str, prop: bool = False) -> str:
@@ -17,8 +17,8 @@ def annotations(problems: list[Problem], warned: list[Problem] = ()) -> list[str
     out = []
     for level, group in (("error", problems), ("warning", warned)):
         for p in sorted(group):
-            out.append(f"::{level} file={_gh_escape(p.file, True)},line={p.line},col={p.col},"
-                       f"title={_gh_escape(p.where, True)}::{_gh_escape(p.message)}")
+            out.append(f"::{level} file={_gh_escape(shown(p.file), True)},line={p.line},col={p.col},"
+                       f"title={_gh_escape(shown(p.where), True)}::{_gh_escape(shown(p.message))}")
     return out
 
 
