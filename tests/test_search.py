@@ -698,14 +698,19 @@ def test_the_built_pages_link_no_opensearch_without_a_public_address(site):
 
 # --- the other engine, with a public address ---------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def other_site(tmp_path_factory) -> tuple[str, Path]:
-    """The site built by the other engine (ProperDocs when MkDocs is in use), with SITE_URL set."""
+def _other_engines() -> list[str]:
     from shandong.engine.build import ENGINES, engine
+
+    return [e for e in ENGINES if e != engine()]
+
+
+@pytest.fixture(scope="module", params=_other_engines())
+def other_site(tmp_path_factory, request) -> tuple[str, Path]:
+    """The site built by each other engine (ProperDocs and Zensical when MkDocs is in use), with SITE_URL set."""
     from sitetools import build_site
 
-    other = next(e for e in ENGINES if e != engine())
-    out = tmp_path_factory.mktemp("search-other") / "site"
+    other = request.param
+    out = tmp_path_factory.mktemp(f"search-{other}") / "site"
     return other, build_site(out, pdf=False, site_url=OTHER_URL, engine_name=other, HTMLPROOFER="false")
 
 
