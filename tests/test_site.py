@@ -315,3 +315,26 @@ def test_items_are_known_by_their_short_titles(site):
     for aid in ("big-data-bureau", "jinan"):
         description = page(site, f"agencies/{aid}/").find("meta", attrs={"name": "description"})["content"]
         assert description != site_description and description.startswith(data_model().agencies[aid].name), aid
+
+
+def test_pages_alone_in_their_section_leave_the_width_to_their_tables(site):
+    """期限, 量化目标, 简报, 数据下载 and 关于本站 are each the only page of their section: the left navigation
+    would list the page itself and squeeze its tables (seen on 量化目标: a column one character wide), so
+    they hide it (front matter ``hide: [navigation]``). A theme keeps it: it lists the five themes."""
+    for url in ["deadlines/", "targets/", "briefs/", "data/", "about/", ""]:
+        assert page(site, url).select_one(".md-sidebar--primary").has_attr("hidden"), url
+    assert not page(site, "themes/government/").select_one(".md-sidebar--primary").has_attr("hidden")
+
+
+def test_related_items_stand_one_per_line(site):
+    """A task's related measures (and a measure's related tasks) are links of their own, one per line:
+    joined by "、", the comma wrapped onto a line of its own between two 24 px tap targets."""
+    seen = 0
+    for url in ["tasks/13/", "measures/m1-4-1/"]:  # two related measures; two related tasks (data/action-2020)
+        for td in article(page(site, url)).select("td"):
+            links = td.select("a.ds-item")
+            if len(links) > 1:
+                seen += 1
+                assert len(td.find_all("br")) == len(links) - 1, url
+                assert [s for s in td.strings if s.strip() and s.parent.name != "a"] == [], url
+    assert seen == 2
