@@ -20,6 +20,7 @@ import hashlib
 import re
 from collections import OrderedDict
 from datetime import date
+from functools import cache
 
 import jinja2
 from markupsafe import Markup
@@ -174,7 +175,10 @@ def qr_svg(url: str) -> Markup:
     return Markup(svg)
 
 
+@cache
 def environment() -> jinja2.Environment:
+    """The briefs' Jinja environment, made once per process (make serve regenerates in one process; the
+    loader still notices an edited template)."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=False, lstrip_blocks=False)
     env.globals["STATES"] = STATES

@@ -29,6 +29,7 @@ filters), charts, collapsed blocks, navigation, and whatever a template marks ``
 from __future__ import annotations
 
 import json
+from functools import cache, lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -205,20 +206,26 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def _markdown_html(source: str) -> str:
-    """A page's Markdown as HTML, with the extensions whose output the index reads (headings' ids as
-    the site makes them; emoji shortcodes dropped)."""
+def _no_emoji(*args, **kwargs):
+    return ""
+
+
+@cache
+def _markdown():
+    """One Markdown converter per process (making one loads every extension: ~0.05 s a page)."""
     import markdown
     from pymdownx.slugs import slugify
 
-    def no_emoji(*args, **kwargs):
-        return ""
+    return markdown.Markdown(extensions=["attr_list", "md_in_html", "tables", "admonition", "pymdownx.details",
+                                         "pymdownx.superfences", "pymdownx.emoji", "toc"],
+                             extension_configs={"toc": {"slugify": slugify(case="lower")},
+                                                "pymdownx.emoji": {"emoji_generator": _no_emoji}})
 
-    md = markdown.Markdown(extensions=["attr_list", "md_in_html", "tables", "admonition", "pymdownx.details",
-                                       "pymdownx.superfences", "pymdownx.emoji", "toc"],
-                           extension_configs={"toc": {"slugify": slugify(case="lower")},
-                                              "pymdownx.emoji": {"emoji_generator": no_emoji}})
-    return md.convert(_without_front_matter(source))
+
+def _markdown_html(source: str) -> str:
+    """A page's Markdown as HTML, with the extensions whose output the index reads (headings' ids as
+    the site makes them; emoji shortcodes dropped)."""
+    return _markdown().reset().convert(_without_front_matter(source))
 
 
 def _without_front_matter(source: str) -> str:
@@ -238,6 +245,11 @@ def page_url(path: str) -> str:
     return stem + "/"
 
 
+@lru_cache(maxsize=64)
+def _hand_written_record(path: str, source: str) -> str:
+    return json.dumps(hand_written_record(path, source), ensure_ascii=False)
+
+
 def hand_written_record(path: str, source: str) -> dict:
     """The index record of a hand-written page (its Markdown, macros expanded): the first heading as
     its title, the paragraphs before the first section as its lead, each h2 and h3 a section."""
@@ -252,7 +264,9 @@ def hand_written_record(path: str, source: str) -> dict:
 def records(model: Model, hand_written: dict[str, str]) -> list[dict]:
     """Every page of the index: the hand-written pages (path → Markdown with macros expanded; the
     search page itself is left out), the agencies, the themes, the tasks, the measures."""
-    out = [hand_written_record(path, source) for path, source in sorted(hand_written.items())
+    # A page's record is a pure function of its text: kept (as JSON, so no caller can change it) for the
+    # next generation of make serve, where most hand-written pages have not changed.
+    out = [json.loads(_hand_written_record(path, source)) for path, source in sorted(hand_written.items())
            if page_url(path) != SEARCH_PAGE]
     agency_index = {}
     for a in model.agencies.values():

@@ -69,11 +69,15 @@ def xlsx_bytes(tabs: list[Table], model: Model) -> bytes:
     for t in tabs:
         ws = wb.create_sheet(t.name)
         ws.append([c.name for c in t.columns])
-        for row in t.values():
+        for r, row in enumerate(t.values(), start=2):
             ws.append(row)
-            for cell in ws[ws.max_row]:  # openpyxl stores a text starting with "=" as a formula: keep it text
-                if isinstance(cell.value, str) and cell.data_type == "f":
-                    cell.data_type = "s"
+            # openpyxl stores a text starting with "=" as a formula: keep it text. (Looked up by its
+            # row and column: ws[ws.max_row] scans every cell of the sheet, quadratic in the rows.)
+            for col, value in enumerate(row, start=1):
+                if isinstance(value, str) and value.startswith("="):
+                    cell = ws.cell(row=r, column=col)
+                    if cell.data_type == "f":
+                        cell.data_type = "s"
         sheets.append((ws, t))
     for ws, _t in sheets:
         ws.freeze_panes = "A2"

@@ -1,0 +1,78 @@
+"""The generate step (issue 18): one command writes the whole docs tree, and a rebuild touches only what
+changed. Read as a reviewer would: the tree is plain files (``shandong.outputs.generate``)."""
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from shandong.config import Settings
+from shandong.data.check import DataError
+from shandong.outputs.generate import config_path, generate
+
+
+@pytest.fixture
+def settings(tmp_path, copy_data) -> Settings:
+    return Settings(data_dir=copy_data(tmp_path / "data"), pdf=False)
+
+
+def test_the_tree_holds_every_output_as_a_file(tmp_path, settings):
+    tree = tmp_path / "docs"
+    generate(tree, settings)
+    data = settings.data_dir
+    tasks = yaml.safe_load((data / "plan" / "tasks.yaml").read_text(encoding="utf-8"))["tasks"]
+    measures = yaml.safe_load((data / "action-2020" / "measures.yaml").read_text(encoding="utf-8"))["measures"]
+    agencies = yaml.safe_load((data / "agencies.yaml").read_text(encoding="utf-8"))["agencies"]
+    themes = yaml.safe_load((data / "themes.yaml").read_text(encoding="utf-8"))["themes"]
+    expected = ([f"tasks/{t['number']}.md" for t in tasks] + [f"measures/{m['id']}.md" for m in measures]
+                + [f"agencies/{a['id']}.md" for a in agencies] + [f"themes/{t['id']}.md" for t in themes]
+                + [f"briefs/{a['id']}.html" for a in agencies]
+                + ["index.md", "deadlines.md", "targets.md", "about.md", "data.md", "briefs/index.md",  # hand-written and the briefs page
+                   "feeds/all.atom", "assets/search/index.json", "assets/search/variants.json",
+                   "data/digital-shandong.json", "data/digital-shandong.xlsx", "data/assignments.csv", "search/index.md"])
+    missing = [p for p in expected if not (tree / p).is_file()]
+    assert missing == []
+    # hand-written pages with their macros expanded: no Jinja left for an engine to evaluate
+    for page in ["index.md", "deadlines.md", "targets.md", "about.md", "data.md"]:
+        text = (tree / page).read_text(encoding="utf-8")
+        assert "{{" not in text and "{%" not in text, page
+    config = yaml.safe_load(config_path(tree).read_text(encoding="utf-8"))  # JSON, which YAML reads
+    assert (config_path(tree).parent / config["INHERIT"]).resolve().name == "mkdocs.yml"
+    assert (config_path(tree).parent / config["docs_dir"]).resolve() == tree.resolve()
+
+
+def test_a_rebuild_writes_only_what_changed(tmp_path, settings):
+    tree = tmp_path / "docs"
+    first = generate(tree, settings)
+    assert len(first.written) == len(first.files)
+    before = {p: p.stat().st_mtime_ns for p in tree.rglob("*") if p.is_file()}
+    again = generate(tree, settings)
+    assert again.written == [] and again.removed == []
+    assert {p: p.stat().st_mtime_ns for p in tree.rglob("*") if p.is_file()} == before
+    # one unit's English name: its page changes, a task of another unit does not
+    agencies = settings.data_dir / "agencies.yaml"
+    agencies.write_text(agencies.read_text(encoding="utf-8").replace("Shandong Big Data Bureau", "Shandong Big Data Bureau (edited)", 1),
+                        encoding="utf-8")
+    edited = generate(tree, settings)
+    assert "agencies/big-data-bureau.md" in edited.written
+    assert "tasks/12.md" not in edited.written and "agencies/education.md" not in edited.written
+    assert len(edited.written) < len(edited.files) / 4
+
+
+def test_a_file_no_longer_made_is_removed(tmp_path, settings):
+    tree = tmp_path / "docs"
+    generate(tree, settings)
+    stray = tree / "agencies" / "gone.md"
+    stray.write_text("# 旧页面\n", encoding="utf-8")
+    assert "agencies/gone.md" in generate(tree, settings).removed and not stray.exists()
+
+
+def test_bad_data_writes_nothing(tmp_path, settings):
+    tree = tmp_path / "docs"
+    generate(tree, settings)
+    before = {p: p.read_bytes() for p in tree.rglob("*") if p.is_file()}
+    agencies = settings.data_dir / "agencies.yaml"
+    agencies.write_text(agencies.read_text(encoding="utf-8").replace("id: big-data-bureau", "id: Big Data Bureau", 1), encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        generate(tree, settings)
+    assert "data/agencies.yaml:" in str(err.value)
+    assert {p: p.read_bytes() for p in tree.rglob("*") if p.is_file()} == before
