@@ -267,8 +267,18 @@ def test_404_page_is_in_chinese_and_leads_back(site):
     assert doc.find("h1").get_text(strip=True) == "找不到这个页面"
     assert doc.find("title").get_text().startswith("找不到这个页面")
     hrefs = {a["href"] for a in doc.select("article a[href]")}
-    for section in ("themes/", "agencies/", "deadlines/", "targets/", "data/", "about/"):
+    for section in ("themes/", "agencies/", "briefs/", "search/", "deadlines/", "targets/", "data/", "about/"):
         assert any(h.endswith(section) for h in hrefs), section
+
+
+def test_the_footer_speaks_chinese(site):
+    """Seen on the built site: the theme's credit line said "Made with Material for MkDocs" under the Chinese
+    footer. The credit stays, in Chinese."""
+    for url in ["", "tasks/13/", "agencies/big-data-bureau/"]:
+        footer = page(site, url).select_one(".md-copyright")
+        text = footer.get_text(" ", strip=True)
+        assert "Made with" not in text, url
+        assert "本站用 Material for MkDocs 生成" in " ".join(text.split()), url
 
 
 @pytest.mark.slow
