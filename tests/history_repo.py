@@ -67,6 +67,14 @@ class DataRepo:
 TASK_12 = 'units: [agriculture-rural, all-city-governments]\n    schedule:\n      as_written: "{0}年基本完成"\n      year: {0}\n'
 
 
+def start(root: Path, copy_data: Callable[[Path], Path]) -> DataRepo:
+    """A repository holding a copy of data/, committed once on main (step "initial")."""
+    repo = DataRepo(root, copy_data(root / "data"))
+    git(root, "init", "-q", "-b", "main")
+    repo.commit("initial", 1)
+    return repo
+
+
 def make(root: Path, copy_data: Callable[[Path], Path]) -> DataRepo:
     repo = DataRepo(root, copy_data(root / "data"))
     tasks, agencies = repo.data / "plan" / "tasks.yaml", repo.data / "agencies.yaml"

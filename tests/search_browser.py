@@ -77,6 +77,18 @@ class Searcher:
         return out
 
 
+def type_in_header_box(page, query: str, open_it: bool = True):
+    """Type ``query`` into the theme's header search box as a reader does: "/" opens it (unless
+    ``open_it`` is false), fill, then a key press (an input method's commit ends in one; Playwright's
+    fill sends none). Returns the box."""
+    if open_it:
+        page.keyboard.press("/")
+    box = page.locator("input.md-search__input")
+    box.fill(query)
+    box.press("End")
+    return box
+
+
 @contextmanager
 def new_page(browser, viewport: dict | None = None, **options):
     """(page, responses) in a new context of ``browser``; ``responses``: URL -> bytes received."""

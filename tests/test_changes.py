@@ -263,11 +263,8 @@ _3 changed record(s) in 3 data file(s)._
 
 def test_pull_request_summary_of_two_commits(tmp_path, copy_data):
     root = tmp_path
-    data = copy_data(root / "data")
+    data = history_repo.start(root, copy_data).data
     git = history_repo.git
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "data")
     git(root, "checkout", "-q", "-b", "pr")
     history_repo.edit(data / "plan" / "tasks.yaml", history_repo.TASK_12.format(2020), history_repo.TASK_12.format(2021))
     history_repo.edit(data / "action-2020" / "measures.yaml", "    related_tasks: [13]  # editorial\n  - id: m1-1-2\n",
@@ -312,11 +309,8 @@ def test_pull_request_workflow_writes_the_summary():
 def test_pull_request_summary_when_the_data_does_not_pass_the_check(tmp_path, copy_data):
     """Names come from the checked data; a unit id that is not in the registry is shown as written."""
     root = tmp_path
-    data = copy_data(root / "data")
+    data = history_repo.start(root, copy_data).data
     git = history_repo.git
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "data")
     history_repo.edit(data / "plan" / "tasks.yaml", "units: [agriculture-rural, all-city-governments]\n",
                       "units: [agriculture-rural, all-city-governments, no-such-unit]\n")
     history_repo.edit(data / "agencies.yaml", "    name: 山东省大数据局\n", "    name: 山东省大数据发展局\n")

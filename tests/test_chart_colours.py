@@ -19,7 +19,7 @@ import pytest
 import tinycss2
 from bs4 import BeautifulSoup
 
-from browsing import DESKTOP, PHONE, chromium, watched_page
+from browsing import DESKTOP, PHONE, watched_page
 from sitetools import built_site, serve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -268,12 +268,6 @@ MEASURE = """() => {
     });
     return {scheme: document.body.getAttribute('data-md-color-scheme'), texts: out};
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.mark.browser

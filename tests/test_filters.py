@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from browsing import PHONE, chromium, watched_page
+from browsing import PHONE, watched_page
 from sitetools import article, built_site, data_model, page, serve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,18 +22,6 @@ ROLE_LABELS = {"lead": "牵头", "support": "配合", "responsible": "按职责�
 KIND_RANK = {"year-end": 0, "plan-year": 1, "complete": 2, "basic": 3, "ongoing": 4}
 STATE_ORDER = ["completed", "on-track", "delayed", "not-started", "cancelled", "overdue-unreported", "no-report"]
 ROWS = "article table[data-filter] tbody tr"
-
-
-@pytest.fixture(scope="module")
-def site_url():
-    with serve(built_site()) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def doc_order(model) -> dict[int, int]:

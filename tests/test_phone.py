@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from browsing import AXE_JS, PAGE_TYPES, PHONE, chromium, watched_page
+from browsing import AXE_JS, PAGE_TYPES, PHONE, watched_page
 from sitetools import article, built_site, data_model, page, serve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,18 +38,6 @@ def test_vendored_tablesort_is_the_recorded_release():
     for name, digest in listed.items():
         assert hashlib.sha256((VENDOR / name).read_bytes()).hexdigest() == digest, name
     assert "tablesort v5.7.1" in (VENDOR / "tablesort.min.js").read_text(encoding="utf-8")[:200]
-
-
-@pytest.fixture(scope="module")
-def site_url():
-    with serve(built_site()) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 TABLE_WIDTHS = """() => {

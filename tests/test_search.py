@@ -563,14 +563,13 @@ def test_the_search_page_without_javascript_says_so_and_links_the_index_pages(br
 @pytest.mark.browser
 @pytest.mark.build
 def test_the_header_box_shows_results_as_you_type_and_enter_opens_the_search_page(search):
+    from search_browser import type_in_header_box
+
     page = search.page
     page.goto(search.base + "tasks/1/")
     assert page.locator(".md-search[data-md-component]").count() == 0  # Material's search code leaves it alone
-    page.keyboard.press("/")
-    box = page.locator("input.md-search__input")
+    box = type_in_header_box(page, "5G基站")
     assert page.evaluate("document.activeElement.classList.contains('md-search__input')")
-    box.fill("5G基站")
-    box.press("End")  # an input method's commit ends in a key press
     page.wait_for_selector(".md-search-result__item")
     shown = [search.site_path(h) for h in page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")]
     assert shown == search.ask(["5G基站"])["5G基站"]
@@ -583,9 +582,7 @@ def test_the_header_box_shows_results_as_you_type_and_enter_opens_the_search_pag
     assert page.locator("#ds-search-q").input_value() == "5G基站"
     # nothing found: said in the box, no result listed
     page.goto(search.base + "tasks/1/")
-    page.keyboard.press("/")
-    box.fill(NOTHING)
-    box.press("End")
+    type_in_header_box(page, NOTHING)
     page.wait_for_function("document.querySelector('.md-search-result__meta').textContent.includes('没有找到')")
     assert page.locator(".md-search-result__meta").inner_text() == f"没有找到包含“{NOTHING}”的页面。"
     assert page.locator(".md-search-result__item").count() == 0
@@ -598,17 +595,13 @@ def test_the_header_box_shows_results_as_you_type_and_enter_opens_the_search_pag
 def test_the_open_header_box_passes_axe(browser, site_url, phone, scheme):
     """The header box opened, with results (test_a11y checks the pages with the box closed)."""
     from browsing import AXE_JS, DESKTOP, PHONE
-    from search_browser import new_page
+    from search_browser import new_page, type_in_header_box
 
     with new_page(browser, viewport=PHONE if phone else DESKTOP, color_scheme=scheme, is_mobile=phone, has_touch=phone) as (page, _):
         page.goto(site_url + "agencies/big-data-bureau/")
         if phone:
             page.locator("label.md-header__button[for=__search]").click()
-        else:
-            page.keyboard.press("/")
-        box = page.locator("input.md-search__input")
-        box.fill("大数据")
-        box.press("End")
+        type_in_header_box(page, "大数据", open_it=not phone)
         page.wait_for_selector(".md-search-result__item")
         page.wait_for_timeout(400)  # the panel's opening transition
         assert page.evaluate("document.getElementById('__search').checked")
@@ -630,7 +623,7 @@ ERRORS = {  # what breaks → what the reader is told (after "搜索暂时无法
 @pytest.mark.build
 @pytest.mark.parametrize("broken", list(ERRORS))
 def test_a_search_error_is_shown_to_the_reader_not_turned_into_no_results(browser, site, site_url, broken):
-    from search_browser import new_page
+    from search_browser import new_page, type_in_header_box
 
     how, said = ERRORS[broken]
     engine_js = (site / "assets" / "search" / "engine.js").read_text(encoding="utf-8")
@@ -652,10 +645,7 @@ def test_a_search_error_is_shown_to_the_reader_not_turned_into_no_results(browse
         assert page.locator("#ds-search-status").inner_text().startswith(f"搜索暂时无法使用：{said}。")
         assert page.locator(".ds-search-result").count() == 0
         page.goto(base + "tasks/1/")
-        page.keyboard.press("/")
-        box = page.locator("input.md-search__input")
-        box.fill("数字")
-        box.press("End")
+        type_in_header_box(page, "数字")
         page.wait_for_function("document.querySelector('.md-search-result__meta').textContent.startsWith('搜索暂时')")
         assert page.locator(".md-search-result__meta").inner_text().startswith(f"搜索暂时无法使用：{said}。")
 
@@ -665,15 +655,12 @@ def test_a_search_error_is_shown_to_the_reader_not_turned_into_no_results(browse
 def test_what_a_first_search_costs(browser, site, site_url, request):
     """From a page's load to its first search's results, in the header box: only the site's search files,
     gzipped, within the goal; never Material's index (search/search_index.json) or its lunr worker."""
-    from search_browser import Searcher, new_page
+    from search_browser import Searcher, new_page, type_in_header_box
 
     base = site_url
     with new_page(browser) as (page, responses):
         page.goto(base + "measures/m1-1-1/")
-        page.keyboard.press("/")
-        box = page.locator("input.md-search__input")
-        box.fill("数字")
-        box.press("End")
+        type_in_header_box(page, "数字")
         page.wait_for_selector(".md-search-result__item")
         s = Searcher(page, base, site, responses)
         fetched = {u: n for u, n in s.fetched().items() if "search" in u or "lunr" in u or "workers" in u}
