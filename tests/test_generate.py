@@ -76,3 +76,29 @@ def test_bad_data_writes_nothing(tmp_path, settings):
         generate(tree, settings)
     assert "data/agencies.yaml:" in str(err.value)
     assert {p: p.read_bytes() for p in tree.rglob("*") if p.is_file()} == before
+
+
+def test_after_the_pdf_step_only_the_briefs_page_is_written_again_as_a_generation_would(tmp_path, copy_data):
+    """make site and make serve write the briefs page again once the PDFs exist (their sizes and pages):
+    the same bytes as generating the whole tree again, which they no longer do."""
+    import json
+
+    from shandong.outputs.generate import BRIEFS, refresh_briefs_page
+    from shandong.views import briefs
+
+    settings = Settings(data_dir=copy_data(tmp_path / "data"), pdf=True)
+    tree = tmp_path / "docs"
+    generated = generate(tree, settings)
+    before = (tree / briefs.PAGE).read_bytes()
+    # what the PDF step leaves: a PDF made from big-data-bureau's current HTML, and its record
+    folder = tree / BRIEFS
+    (folder / "big-data-bureau.pdf").write_bytes(b"%PDF-1.7 " + b"x" * 12_345)
+    html = (folder / "big-data-bureau.html").read_bytes()
+    (folder / briefs.RECORD).write_text(json.dumps({"big-data-bureau": {
+        "html": briefs.html_digest(html), "bytes": 12_354, "pages": 3}}), encoding="utf-8")
+    assert refresh_briefs_page(tree, generated)
+    refreshed = (tree / briefs.PAGE).read_bytes()
+    assert refreshed != before and "3 页".encode() in refreshed
+    assert not refresh_briefs_page(tree, generated)  # unchanged: not written
+    again = generate(tree, settings)
+    assert briefs.PAGE not in again.written and (tree / briefs.PAGE).read_bytes() == refreshed

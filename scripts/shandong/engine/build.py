@@ -4,7 +4,7 @@
     python -m shandong.engine.build --serve [--dev-addr HOST:PORT]     (make serve)
 
 ``make site``: the data is checked and the tree written (``outputs.generate``), the briefs' PDFs made
-(``outputs.pdf``) and the tree generated again (the briefs page gets the PDFs' sizes and pages), then
+(``outputs.pdf``) and the briefs page written again with the PDFs' sizes and pages, then
 the engine builds the tree strictly into a temporary folder beside DEST, which replaces DEST only when
 the build succeeded: a failed build never leaves a half-built site.
 
@@ -14,8 +14,8 @@ and the engine rebuilds only those pages (its documented ``--dirty`` mode: every
 so a page whose file did not change has not changed; when ``mkdocs.yml``, ``overrides/`` or the dataset's
 dates in ``build/mkdocs.yml`` change, every page of the tree is marked changed, so all are rebuilt). With
 PDFs on (``BRIEFS=1``), the PDF step follows each generation in the background: the page reloads first,
-the changed brief's PDF a moment later, and the tree is generated once more when that step ends (the
-briefs page lists the PDFs' sizes). A save that breaks the data prints every problem and keeps the
+the changed brief's PDF a moment later, and the briefs page is written again when that step ends (it
+lists the PDFs' sizes). A save that breaks the data prints every problem and keeps the
 last good site.
 
 The engine is a setting: ``$SHANDONG_ENGINE`` (``make … ENGINE=…``), ``mkdocs`` by default,
@@ -38,7 +38,7 @@ from pathlib import Path
 
 from ..config import DOCS, ROOT, TEMPLATES, TREE, Settings
 from ..data.check import DataError
-from ..outputs.generate import config_path, generate
+from ..outputs.generate import Generated, config_path, generate, refresh_briefs_page
 
 ENGINES = ("mkdocs", "properdocs", "zensical")
 # Zensical's dependencies are not MkDocs': it has a virtual environment of its own (requirements/zensical.in).
@@ -141,7 +141,7 @@ def build(dest: Path, settings: Settings | None = None, tree: Path = TREE, engin
         from ..outputs.pdf import write_pdfs  # WeasyPrint: only when PDFs are made
 
         write_pdfs(generated.model, Path(tree) / BRIEFS, settings.site_url, last_changed(settings), cache_dir=PDF_CACHE)
-        generate(tree, settings)  # the briefs page now shows the PDFs' sizes and pages (the only file that changes)
+        refresh_briefs_page(tree, generated)  # the briefs page now shows the PDFs' sizes and pages
     t2 = time.perf_counter()
     engine_s = engine_build(config_path(tree), dest, engine_name, extra_env, quiet)
     return {"generate": t1 - t0, "pdf": t2 - t1, "engine": engine_s}
@@ -171,6 +171,7 @@ class Server:
         self.theme = [ROOT / "mkdocs.yml", ROOT / "overrides", config_path(tree)]  # what every page is made with
         self.engine: subprocess.Popen | None = None
         self.pdf: subprocess.Popen | None = None
+        self.generated: Generated | None = None  # the last good generation (the PDF step works from its tree)
 
     @staticmethod
     def relay(lines) -> None:
@@ -187,24 +188,24 @@ class Server:
         for page in Path(self.tree).rglob("*.md"):
             os.utime(page, (now, now))
 
-    def generate(self, pdfs: bool = True) -> bool:
-        """Generate the tree (then the PDF step, unless ``pdfs`` is false); on bad data print every problem
-        and keep the last tree. True if it worked."""
+    def generate(self) -> bool:
+        """Generate the tree (then the PDF step in the background); on bad data print every problem and keep
+        the last tree. True if it worked."""
         try:
-            result = generate(self.tree, self.settings)
+            result = self.generated = generate(self.tree, self.settings)
         except DataError as exc:
             print(f"the data has problems; the site shows the last good data until they are fixed:\n{exc}", flush=True)
             return False
         if result.written or result.removed:
             print(f"generated in {result.seconds:.2f} s: {len(result.written)} files written, {len(result.removed)} removed",
                   flush=True)
-        if self.settings.pdf and pdfs:
+        if self.settings.pdf:
             self.start_pdfs()
         return True
 
     def pdfs_done(self) -> bool:
-        """True once when the background PDF step has ended well: the tree is then generated again, so that
-        the briefs page shows the new PDFs' sizes and pages."""
+        """True once when the background PDF step has ended well: the briefs page is then written again,
+        with the new PDFs' sizes and pages."""
         if self.pdf is not None and self.pdf.poll() == 0:
             self.pdf = None
             return True
@@ -241,8 +242,8 @@ class Server:
                 if now != seen:
                     seen = now
                     self.generate()
-                elif self.pdfs_done():
-                    self.generate(pdfs=False)
+                elif self.pdfs_done() and self.generated is not None:
+                    refresh_briefs_page(self.tree, self.generated)
                 if (now := _snapshot(self.theme)) != theme:
                     theme = now
                     self.touch_all()

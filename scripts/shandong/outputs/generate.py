@@ -14,8 +14,9 @@ The tree holds every file the site shows, as a file, before any engine runs:
 
 The PDFs of the briefs are a separate step that reads the briefs' HTML (``outputs.pdf``); the files
 it writes (``briefs/*.pdf`` and their record ``briefs/.pdfs.json``) are left alone here, and the briefs
-page (``briefs/index.md``) shows the sizes and pages of those made from the current HTML: ``make site``
-generates again after the PDF step (only that page changes), ``make serve`` when its PDF step ends. Beside the tree, ``build/mkdocs.yml`` is the engine's
+page (``briefs/index.md``) shows the sizes and pages of those made from the current HTML: after the PDF
+step, ``make site`` and ``make serve`` write that one page again (``refresh_briefs_page``), nothing else
+depends on the PDFs. Beside the tree, ``build/mkdocs.yml`` is the engine's
 configuration: ``mkdocs.yml`` plus this build's settings (the site's address, the dataset's dates).
 
 A file is written only when its bytes changed (so a rebuild after one edit touches only what changed,
@@ -38,7 +39,7 @@ from ..data.check import DataError, check
 from ..data.load import Document
 from ..data.model import Model, build_model
 from ..views import briefs, feeds, search
-from ..views.pages import PageContext, hand_written, pages
+from ..views.pages import PageContext, hand_written, page_makers, pages
 from .downloads import downloads
 
 DOWNLOADS = "data"  # the downloads' folder in the tree (and in the site)
@@ -170,23 +171,27 @@ def _is_other_step(rel: str) -> bool:
     return any(PurePosixPath(rel).match(p) for p in OTHER_STEPS)
 
 
+def _write(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` unless it holds them already (through a temporary file, so an engine
+    never reads half of one). True if written."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return True
+
+
 def write_tree(tree: Path, files: dict[str, bytes]) -> tuple[list[str], list[str]]:
     """Make ``tree`` hold exactly ``files`` (and the other steps' files): write those whose bytes
     changed (each through a temporary file, so an engine never reads half of one), remove the rest.
     Returns the paths written and removed."""
     tree = Path(tree)
-    written, removed = [], []
-    for rel, data in files.items():
-        path = tree / rel
-        try:
-            if path.read_bytes() == data:
-                continue
-        except FileNotFoundError:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-        written.append(rel)
+    written = [rel for rel, data in files.items() if _write(tree / rel, data)]
+    removed = []
     if tree.is_dir():
         for path in sorted(tree.rglob("*"), reverse=True):  # files before their folders
             rel = path.relative_to(tree).as_posix()
@@ -222,6 +227,19 @@ def generate(tree: Path = TREE, settings: Settings | None = None) -> Generated:
     if not path.exists() or path.read_text(encoding="utf-8") != config:
         path.write_text(config, encoding="utf-8")
     return Generated(model, docs, files, written, removed, time.perf_counter() - start)
+
+
+def refresh_briefs_page(tree: Path, generated: Generated) -> bool:
+    """After the PDF step: the briefs page again, now with the sizes and pages of the PDFs made from the
+    briefs' current HTML (the one file of the tree that depends on them), from what ``generated`` (the
+    generation of ``tree`` the PDFs were made from) holds, instead of generating everything again.
+    The same bytes as a new generation would write; written only if they changed. True if written."""
+    prefix = f"{BRIEFS}/"
+    brief_files = {rel.removeprefix(prefix): data for rel, data in generated.files.items() if rel.startswith(prefix)}
+    ctx = PageContext(pdf=True, brief_pdfs=current_pdfs(tree, brief_files))
+    data = dict(page_makers(generated.model, ctx))[briefs.PAGE]().encode("utf-8")
+    generated.files[briefs.PAGE] = data
+    return _write(Path(tree) / briefs.PAGE, data)
 
 
 def main(argv: list[str] | None = None) -> int:
