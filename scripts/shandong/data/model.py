@@ -32,6 +32,9 @@ def task_key(number: int | str) -> str:
 def measure_number(mid: str) -> str:
     """A measure's number as the site writes it: ``m1-2-3`` → ``1.2.3``."""
     return mid[1:].replace("-", ".")
+
+
+# An agency's kind -> (Chinese, English): the enum of data/schemas/agencies.schema.json.
 KIND_NAMES = {
     "provincial-department": ("省直部门", "Provincial department"),
     "party-committee-office": ("省委部门", "Party committee office"),
