@@ -188,6 +188,41 @@ def test_the_index_holds_no_table_headers_no_form_labels_and_no_tags_front_matte
             assert "tags" not in meta and "search" not in meta, path
 
 
+@pytest.mark.parametrize("dataset", ["data", "progress-data"])
+def test_what_a_page_marks_as_left_out_of_the_index_changes_nothing_in_its_record(dataset):
+    """render.index_skip: the charts, long tables and forms of a hand-written page are left out of the text
+    the index converts from Markdown (~0.5 s of a build). Converting the whole page must give the very same
+    record: nothing the index would keep is inside a mark (on the site's data and on a dataset with progress,
+    where the progress partials show their tables and charts)."""
+    from shandong.outputs.downloads import downloads
+    from shandong.views.pages import PageContext, hand_written
+    from sitetools import data_docs, data_model
+
+    data = None if dataset == "data" else ROOT / "tests" / "fixtures" / dataset
+    model = data_model(data)
+    ctx = PageContext(downloads=downloads(model, data_docs(data))[1], last_changed="2026-12-01")
+    shorter = {}
+    for src in sorted((ROOT / "docs").rglob("*.md")):
+        path = src.relative_to(ROOT / "docs").as_posix()
+        text, for_index = hand_written(model, ctx, path, src.read_text(encoding="utf-8"))
+        assert "ds:index-skip" not in text and "ds:index-skip" not in for_index, path
+        assert views_search.hand_written_record(path, for_index) == views_search.hand_written_record(path, text), path
+        shorter[path] = len(for_index) < len(text) / 4
+    # the pages with charts and long tables do leave them out
+    assert {p for p, s in shorter.items() if s} >= {"index.md", "agencies/index.md", "deadlines.md", "targets.md"}
+
+
+def test_index_marks_pair_up():
+    from shandong.views.render import INDEX_SKIP, split_index_skips
+
+    a, b = INDEX_SKIP
+    assert split_index_skips(f"x{a}<table>{a}y{b}</table>{b}z{a}w{b}") == ("x<table>y</table>zw", "xz")
+    assert split_index_skips("no marks") == ("no marks", "no marks")
+    for bad in (f"x{a}y", f"x{b}y", f"{a}{b}{b}{a}"):
+        with pytest.raises(ValueError):
+            split_index_skips(bad)
+
+
 def test_opensearch_is_written_only_with_the_sites_public_address(generated):
     import xml.etree.ElementTree as ET
 

@@ -131,8 +131,8 @@ def site_files(model: Model, docs: dict[str, Document], settings: Settings, chan
         rel = src.relative_to(DOCS).as_posix()
         source = f"docs/{rel}"
         if src.suffix == ".md":
-            written_by_hand[rel] = hand_written(model, ctx, rel, src.read_text(encoding="utf-8"))
-            add(rel, written_by_hand[rel], source)
+            text, written_by_hand[rel] = hand_written(model, ctx, rel, src.read_text(encoding="utf-8"))
+            add(rel, text, source)
         else:
             add(rel, src.read_bytes(), source)
     add(SEARCH_INDEX, search.index_json(model, written_by_hand), "the search index")

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from ..config import Repo, data_path
 from ..data.model import Model
 from . import briefs, charts
-from .render import environment, render, src_path
+from .render import environment, render, render_marked, split_index_skips, src_path
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def macros(model: Model, ctx: PageContext, path: str) -> dict[str, Callable]:
         return counts[what]
 
     def partial(template: str, **kwargs) -> Markup:
-        return Markup(render(f"partials/{template}.md.j2", page_path=path, m=model, repo=ctx.repo, **kwargs))
+        return Markup(render_marked(f"partials/{template}.md.j2", page_path=path, m=model, repo=ctx.repo, **kwargs))
 
     def chart(name: str) -> Markup:
         """An SVG chart of ``charts.CHARTS`` with the table of its numbers beside it."""
@@ -91,6 +91,7 @@ def macros(model: Model, ctx: PageContext, path: str) -> dict[str, Callable]:
     return {"count": count, "partial": partial, "chart": chart, "downloads": downloads}
 
 
-def hand_written(model: Model, ctx: PageContext, path: str, source: str) -> str:
-    """A page of docs/ (``path`` relative to it) with its macros expanded."""
-    return environment().from_string(source).render(page_path=path, **macros(model, ctx, path))
+def hand_written(model: Model, ctx: PageContext, path: str, source: str) -> tuple[str, str]:
+    """A page of docs/ (``path`` relative to it) with its macros expanded: (its text, its text for the
+    search index, without the parts the index leaves out: ``render.index_skip``)."""
+    return split_index_skips(environment().from_string(source).render(page_path=path, **macros(model, ctx, path)))

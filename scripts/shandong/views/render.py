@@ -96,6 +96,7 @@ def environment(templates: Path = TEMPLATES) -> Environment:
     env.filters["html"] = lambda value: html.escape(str(value), quote=True)
     env.filters["link"] = _link
     env.globals["source_links"] = source_links
+    env.globals["index_skip"] = index_skip
     env.globals["summary_of"] = summary_of
     env.globals["agency_description"] = agency_description
     env.globals.update(ROLE_NAMES=ROLE_NAMES, KIND_NAMES=KIND_NAMES, DEADLINE_KINDS=DEADLINE_KINDS,
@@ -123,7 +124,46 @@ def src_path(obj) -> str:
     return obj.url.rstrip("/") + ".md"
 
 
-def render(template: str, **context) -> str:
+# {% call index_skip() %}…{% endcall %}: a part of a page that the search index leaves out anyway (a chart, a
+# long table, a form: views.search.SKIP_TAGS). The page shows it; the text the index converts from Markdown
+# does not hold it, which spares converting ~0.5 MB of tables and SVG there. HTML comments, so that no data
+# can write one (esc() turns "<" and "!" into references).
+INDEX_SKIP = ("<!-- ds:index-skip -->", "<!-- ds:/index-skip -->")
+
+
+def index_skip(caller) -> Markup:
+    return Markup(f"{INDEX_SKIP[0]}{caller()}{INDEX_SKIP[1]}")
+
+
+def split_index_skips(text: str) -> tuple[str, str]:
+    """(``text`` as the page shows it, ``text`` for the search index): without the marks, and without what
+    they hold. Raises ``ValueError`` on marks that do not pair up."""
+    start, end = INDEX_SKIP
+    page, index, at, depth = [], [], 0, 0
+    while True:
+        i, j = text.find(start, at), text.find(end, at)
+        nxt = min(k for k in (i, j, len(text)) if k >= 0)
+        page.append(text[at:nxt])
+        if depth == 0:
+            index.append(text[at:nxt])
+        if nxt == len(text):
+            break
+        depth += 1 if nxt == i else -1
+        if depth < 0:
+            raise ValueError(f"{end} without {start}")
+        at = nxt + len(start if nxt == i else end)
+    if depth:
+        raise ValueError(f"{start} without {end}")
+    return "".join(page), "".join(index)
+
+
+def render_marked(template: str, **context) -> str:
+    """A template rendered with its index marks kept (a partial, put into a page that is split later)."""
     return environment().get_template(template).render(src_path=src_path, **context)
+
+
+def render(template: str, **context) -> str:
+    """A generated page: its index marks removed (its search record is made from the model, not its text)."""
+    return split_index_skips(render_marked(template, **context))[0]
 
 

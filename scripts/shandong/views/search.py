@@ -262,8 +262,9 @@ def hand_written_record(path: str, source: str) -> dict:
 
 
 def records(model: Model, hand_written: dict[str, str]) -> list[dict]:
-    """Every page of the index: the hand-written pages (path → Markdown with macros expanded; the
-    search page itself is left out), the agencies, the themes, the tasks, the measures."""
+    """Every page of the index: the hand-written pages (path → Markdown with macros expanded and the parts
+    marked ``render.index_skip`` left out; the search page itself is left out), the agencies, the themes,
+    the tasks, the measures."""
     # A page's record is a pure function of its text: kept (as JSON, so no caller can change it) for the
     # next generation of make serve, where most hand-written pages have not changed.
     out = [json.loads(_hand_written_record(path, source)) for path, source in sorted(hand_written.items())
