@@ -60,6 +60,19 @@ def test_real_data_has_no_problems():
     assert all(doc is not None for doc in docs.values())
 
 
+@pytest.mark.parametrize("path", sorted((ROOT / "data" / "schemas").glob("*.json")), ids=lambda p: p.name)
+def test_every_schema_is_a_valid_json_schema(path):
+    """The checker uses the schemas without checking them at every build: here they are checked."""
+    import json
+
+    import jsonschema
+
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema, default=None)
+    assert cls is jsonschema.Draft202012Validator  # each names its draft ($schema)
+    cls.check_schema(schema)
+
+
 def test_cli_on_real_data_prints_one_summary_line(capsys):
     assert main([]) == 0
     out = capsys.readouterr()
