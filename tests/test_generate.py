@@ -102,3 +102,30 @@ def test_after_the_pdf_step_only_the_briefs_page_is_written_again_as_a_generatio
     assert not refresh_briefs_page(tree, generated)  # unchanged: not written
     again = generate(tree, settings)
     assert briefs.PAGE not in again.written and (tree / briefs.PAGE).read_bytes() == refreshed
+
+
+def test_an_edited_template_is_compiled_again_despite_the_template_cache(tmp_path):
+    """config.template_cache keeps compiled templates between processes (build/jinja): a template edited
+    since must render as edited, in a new process as in this one (the cache is checked against the source)."""
+    import shutil
+
+    from shandong.config import BUILD
+    from shandong.views import render
+
+    templates = shutil.copytree(render.TEMPLATES, tmp_path / "templates")
+    page = templates / "partials" / "themes.md.j2"
+    cache = BUILD / "jinja" / "pages"
+
+    def fresh_render() -> str:  # a new environment, as a new process makes: only the file cache is shared
+        render.environment.cache_clear()
+        try:
+            return render.environment(templates).get_template("partials/themes.md.j2").render()
+        finally:
+            render.environment.cache_clear()
+
+    before = set(cache.iterdir()) if cache.is_dir() else set()
+    page.write_text("第一版\n", encoding="utf-8")
+    assert fresh_render() == "第一版\n"
+    assert set(cache.iterdir()) - before  # its compiled code kept for the next process
+    page.write_text("第二版 {{ 1 + 1 }}\n", encoding="utf-8")
+    assert fresh_render() == "第二版 2\n"

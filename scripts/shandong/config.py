@@ -19,6 +19,18 @@ DOCS = ROOT / "docs"  # the hand-written pages and static assets
 BUILD = ROOT / "build"
 TREE = BUILD / "docs"  # the generated docs tree that every engine builds (python -m shandong.outputs.generate)
 PDF_CACHE = BUILD / "pdf-cache"  # every brief's PDF by a digest of its HTML, CSS and renderer
+
+
+def template_cache(name: str):
+    """Jinja's cache of compiled templates for one environment (``build/jinja/NAME``): what ``__pycache__``
+    is to Python, keyed by a template's name and checked against its source, so an edited template is
+    compiled again. Compiling the site's templates costs ~0.3 s a process. One folder per environment:
+    the key does not hold the environment's options (trim_blocks …), which change the compiled code."""
+    import jinja2
+
+    folder = BUILD / "jinja" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(folder))
 RUNTIME_LOCK = ROOT / "requirements" / "runtime.txt"
 
 # kind of data file -> (path inside the data folder, its JSON Schema in data/schemas/)

@@ -26,7 +26,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..config import TEMPLATES as ALL_TEMPLATES
-from ..config import public_url
+from ..config import public_url, template_cache
 from ..data.model import ROLE_ITEM_KIND, ROLE_NAMES, ROLE_ORDER, STATES, STATUSES, Agency, Item, Model
 from .charts import STATE_COLOURS
 
@@ -180,7 +180,8 @@ def environment() -> jinja2.Environment:
     """The briefs' Jinja environment, made once per process (make serve regenerates in one process; the
     loader still notices an edited template)."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=False, lstrip_blocks=False)
+                             undefined=jinja2.StrictUndefined, trim_blocks=False, lstrip_blocks=False,
+                             bytecode_cache=template_cache("briefs"))
     env.globals["STATES"] = STATES
     return env
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup
 
-from ..config import TEMPLATES, Repo
+from ..config import TEMPLATES, Repo, template_cache
 from ..data.model import DEADLINE_KINDS, KIND_NAMES, ROLE_NAMES, STATES, STATUSES
 from . import charts, tables
 
@@ -90,6 +90,7 @@ def environment(templates: Path = TEMPLATES) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=template_cache("pages"),
     )
     env.filters["esc"] = esc
     # Front-matter values that the theme prints into <title> and <meta content="…"> as they are: HTML-escaped here.
