@@ -17,7 +17,10 @@ ENGINE ?= mkdocs
 export SHANDONG_ENGINE := $(ENGINE)
 export PYTHONPATH := $(CURDIR)/scripts
 export NO_MKDOCS_2_WARNING := 1
-export PYTHONDONTWRITEBYTECODE := 1
+# Python keeps our own package's compiled modules in scripts/**/__pycache__ (gitignored), as it does by
+# default; the venv's are compiled at install. A machine that sets PYTHONDONTWRITEBYTECODE would have every
+# build process compile ~40 modules again (~0.2 s each time, measured: BENCHMARKS.md).
+unexport PYTHONDONTWRITEBYTECODE
 
 # Debian packages. Building the site: Noto CJK fonts and Pango for WeasyPrint (the PDF briefs).
 # Tests only: Chromium (Playwright drives it; the search's own query logic is tested in it too) and
