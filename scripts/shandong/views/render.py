@@ -22,6 +22,7 @@ from ..data.model import DEADLINE_KINDS, KIND_NAMES, ROLE_NAMES, STATES, STATUSE
 from . import charts, tables
 
 _MD_SPECIALS = {c: f"&#{ord(c)};" for c in "\\`*_[](){}#|!~<>&\"'$:"}
+_MD_TABLE = str.maketrans(_MD_SPECIALS)
 _LINE_START = re.compile(r"^([+=?-]|\d+\.)")  # list markers, setext underlines, ??? (details) at a line start
 
 
@@ -30,7 +31,7 @@ def esc(value) -> Markup:
     if isinstance(value, Markup):
         return value
     text = str(value)
-    out = "".join(_MD_SPECIALS.get(c, c) for c in text)
+    out = text.translate(_MD_TABLE)
     out = _LINE_START.sub(lambda m: m[0][:-1] + f"&#{ord(m[0][-1])};", out)
     return Markup(out.replace("\n", " ").replace("\r", " "))
 
