@@ -2,6 +2,8 @@
 same site, so that the ratio measures what the pipeline adds."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from shandong.config import Settings
@@ -24,3 +26,11 @@ def test_baseline_builds_the_same_files_as_the_pipeline_without_a_warning(tmp_pa
         return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
 
     assert files(tmp_path / "baseline-site") == files(tmp_path / "site")
+    # Material's search indexes every page in the baseline, as a plain Material site's does; in the pipeline,
+    # none (the site's own search replaces it): every page of the tree leaves its index
+    def indexed(site):
+        return {d["location"].split("#")[0] for d in json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]}
+
+    pages = [p for p in files(tmp_path / "site") if p.endswith(".html") and not p.startswith(("briefs/", "assets/"))]
+    assert indexed(tmp_path / "site") == set()
+    assert len(indexed(tmp_path / "baseline-site")) >= len(pages) - 1  # every page but the 404 page

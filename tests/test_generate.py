@@ -129,3 +129,24 @@ def test_an_edited_template_is_compiled_again_despite_the_template_cache(tmp_pat
     assert set(cache.iterdir()) - before  # its compiled code kept for the next process
     page.write_text("第二版 {{ 1 + 1 }}\n", encoding="utf-8")
     assert fresh_render() == "第二版 2\n"
+
+
+def test_every_page_leaves_materials_unused_search_index(tmp_path, settings):
+    """The header box runs the site's own search; Material's search plugin (enabled so that Material draws
+    the box) is told by every page's front matter to leave it out of an index nothing reads. The benchmark's
+    baseline undoes it (theme_search_included): a page comes back as it was made."""
+    from shandong.outputs.generate import theme_search_included
+
+    tree = tmp_path / "docs"
+    generate(tree, settings)
+    pages = sorted(tree.rglob("*.md"))
+    assert len(pages) > 100
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert text.startswith("---\n"), page
+        meta = yaml.safe_load(text[4:text.index("\n---\n", 4)])
+        assert meta["search"] == {"exclude": True}, page  # a second search key would have replaced it
+    # a hand-written page without front matter, one with; a generated page
+    assert theme_search_included((tree / "themes" / "index.md").read_text(encoding="utf-8")).startswith("# 主题\n")
+    assert theme_search_included((tree / "about.md").read_text(encoding="utf-8")).startswith("---\nhide:\n  - navigation\n---\n")
+    assert theme_search_included((tree / "tasks" / "12.md").read_text(encoding="utf-8")).startswith("---\ntitle: ")

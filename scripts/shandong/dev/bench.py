@@ -9,8 +9,10 @@ For each k, the data is multiplied by ``shandong.dev.synth`` (k = 1 is the real 
   model, every page, feeds, search table, downloads, briefs' HTML) then the engine building the tree.
   ``build_cold_s`` starts from an empty tree (a clean clone: every file written), ``build_s`` from the tree
   of the previous run (the generate step writes nothing; the engine still builds everything);
-- baseline: plain MkDocs Material building the very same tree (the pipeline's ``build/mkdocs.yml`` without
-  our Markdown extension): no code of ours at all;
+- baseline: plain MkDocs Material building the very same pages (a copy of the pipeline's tree, built with
+  its ``build/mkdocs.yml`` without our Markdown extension): no code of ours at all, and Material's search
+  indexing every page, as a plain Material site's search does (the pipeline's pages tell Material's search
+  plugin to leave them out: the site's own search, made by the generate step, replaces it);
 - ``python -m shandong.data.check DIR`` (what ``make check`` runs) as a whole process.
 
 Pipeline and baseline runs alternate, ``--runs`` times each (at least 5 at k = 1); the median is reported,
@@ -73,9 +75,13 @@ def tree_bytes(path: Path) -> int:
 
 def baseline_config(tree_config: Path, path: Path) -> Path:
     """The pipeline's engine configuration without our Markdown extension: plain MkDocs Material over the
-    same tree (same theme, overrides, search, extensions, footer facts). ``path`` gets a copy of mkdocs.yml
-    without the extension's line, and ``path``'s sibling ``*.child.json`` the tree's settings; returns the latter."""
+    same pages (same theme, overrides, search, extensions, footer facts). ``path`` gets a copy of mkdocs.yml
+    without the extension's line, ``path``'s sibling folder ``*.docs`` a copy of the tree whose pages leave
+    Material's search its index (``outputs.generate.theme_search_included``), and ``path``'s sibling
+    ``*.child.json`` the tree's settings; returns the latter."""
     import yaml
+
+    from ..outputs.generate import theme_search_included
 
     lines = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").splitlines(keepends=True)
     ours = [ln for ln in lines if ln.strip().startswith("- shandong.")]
@@ -84,7 +90,12 @@ def baseline_config(tree_config: Path, path: Path) -> Path:
     path.write_text("".join(ln for ln in lines if ln not in ours), encoding="utf-8")
     child = yaml.safe_load(tree_config.read_text(encoding="utf-8"))  # its own keys only (it INHERITs mkdocs.yml)
     here = tree_config.parent
-    override = {**child, "INHERIT": str(path.resolve()), "docs_dir": str((here / child["docs_dir"]).resolve()),
+    docs = path.with_suffix(".docs")
+    shutil.rmtree(docs, ignore_errors=True)
+    shutil.copytree((here / child["docs_dir"]).resolve(), docs)
+    for page in docs.rglob("*.md"):
+        page.write_text(theme_search_included(page.read_text(encoding="utf-8")), encoding="utf-8")
+    override = {**child, "INHERIT": str(path.resolve()), "docs_dir": str(docs.resolve()),
                 "site_dir": str((here / child["site_dir"]).resolve()),
                 "theme": {"custom_dir": str((here / child["theme"]["custom_dir"]).resolve())}}
     out = path.with_suffix(".child.json")
@@ -251,7 +262,7 @@ def measure(k: int, runs: int, work: Path) -> dict:
     largest = max((site / "agencies").glob("*/index.html"), key=lambda p: p.stat().st_size)
     med = {name: {m: _median([r[m] for r in rs]) for m in ("s", "cpu")}
            for name, rs in (("warm", warm), ("cold", cold), ("base", baseline))}
-    search = site / "search" / "search_index.json"
+    search = site / "assets" / "search" / "index.json"  # the site's own search index (views.search)
     return {
         "k": k, **{f"n_{n}": v for n, v in counts.items()}, "pages": pages,
         "build_s": med["warm"]["s"], "baseline_s": med["base"]["s"], "build_cold_s": med["cold"]["s"],

@@ -50,6 +50,29 @@ OPENSEARCH = "opensearch.xml"  # lets browsers add the site as a search engine (
 # Files another step writes into the tree: the generate step neither writes nor removes them.
 OTHER_STEPS = (f"{BRIEFS}/*.pdf", f"{BRIEFS}/{briefs.RECORD}*")
 
+# Material's search plugin is enabled only because Material draws its header search box with it; the box
+# runs the site's own search (views.search), which never reads the plugin's index. So every page of the tree
+# tells the plugin to leave it out, with Material's documented front matter: building an index that nothing
+# reads cost the engine ~1 s of a ~4.4 s build at k = 1 (BENCHMARKS.md). One definition, put into every
+# Markdown file of the tree here (generated and hand-written pages alike); a test checks each page's front matter.
+THEME_SEARCH_EXCLUDED = "search:\n  exclude: true\n"
+
+
+def theme_search_excluded(page: str) -> str:
+    """A page's Markdown with ``THEME_SEARCH_EXCLUDED`` first in its front matter (a front matter made for it
+    if it has none)."""
+    if page.startswith("---\n"):
+        return "---\n" + THEME_SEARCH_EXCLUDED + page[4:]
+    return "---\n" + THEME_SEARCH_EXCLUDED + "---\n" + page
+
+
+def theme_search_included(page: str) -> str:
+    """The inverse of ``theme_search_excluded`` (the benchmark's plain-Material baseline indexes every page)."""
+    for head, keep in (("---\n" + THEME_SEARCH_EXCLUDED + "---\n", ""), ("---\n" + THEME_SEARCH_EXCLUDED, "---\n")):
+        if page.startswith(head):
+            return keep + page[len(head):]
+    return page
+
 
 @dataclass
 class Generated:
@@ -113,7 +136,7 @@ def site_files(model: Model, docs: dict[str, Document], settings: Settings, chan
     ctx = PageContext(repo=settings.repo, pdf=settings.pdf, downloads=download_meta, last_changed=changed,
                       brief_pdfs=brief_pdfs)
     for path, text in pages(model, ctx).items():
-        add(path, text, "a generated page")
+        add(path, theme_search_excluded(text), "a generated page")
     for path, data in download_files.items():
         add(f"{DOWNLOADS}/{path}", data, "a download")
     for name, data in brief_files.items():
@@ -132,7 +155,7 @@ def site_files(model: Model, docs: dict[str, Document], settings: Settings, chan
         source = f"docs/{rel}"
         if src.suffix == ".md":
             text, written_by_hand[rel] = hand_written(model, ctx, rel, src.read_text(encoding="utf-8"))
-            add(rel, text, source)
+            add(rel, theme_search_excluded(text), source)
         else:
             add(rel, src.read_bytes(), source)
     add(SEARCH_INDEX, search.index_json(model, written_by_hand), "the search index")
@@ -237,7 +260,7 @@ def refresh_briefs_page(tree: Path, generated: Generated) -> bool:
     prefix = f"{BRIEFS}/"
     brief_files = {rel.removeprefix(prefix): data for rel, data in generated.files.items() if rel.startswith(prefix)}
     ctx = PageContext(pdf=True, brief_pdfs=current_pdfs(tree, brief_files))
-    data = dict(page_makers(generated.model, ctx))[briefs.PAGE]().encode("utf-8")
+    data = theme_search_excluded(dict(page_makers(generated.model, ctx))[briefs.PAGE]()).encode("utf-8")
     generated.files[briefs.PAGE] = data
     return _write(Path(tree) / briefs.PAGE, data)
 
