@@ -97,7 +97,7 @@ ONLY_MKDOCS = {
     "assets/stylesheets/main.*.min.css.map": "their source map",
     "assets/stylesheets/palette.*.min.css": "Material's colour palettes",
     "assets/stylesheets/palette.*.min.css.map": "their source map",
-    "search/search_index.json": "Material's search index",
+    "search/search_index.json": "Material's search index (its settings only: every page leaves it, outputs.generate)",
     "sitemap.xml.gz": "MkDocs also writes the sitemap gzipped; Zensical writes sitemap.xml only (the same bytes)",
 }
 ONLY_ZENSICAL = {

@@ -212,8 +212,8 @@ def test_every_page_is_titled_by_its_heading_not_its_file_name(site):
         doc = page(site, item.url)
         heading = " ".join(article(doc).h1.get_text().split()).rstrip("¶").strip()
         assert doc.title.get_text() == heading + suffix, item.url
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    titles = {d["location"]: d["title"] for d in index["docs"] if "#" not in d["location"]}
+    index = json.loads((site / "assets" / "search" / "index.json").read_text(encoding="utf-8"))  # the site's search
+    titles = {r["u"]: r["t"] for r in index["pages"]}
     assert titles["measures/m1-2-6/"] == by_hand["measures/m1-2-6/"] and titles["tasks/38/"] == by_hand["tasks/38/"]
 
 
