@@ -54,7 +54,7 @@ OTHER_STEPS = (f"{BRIEFS}/*.pdf", f"{BRIEFS}/{briefs.RECORD}*")
 # runs the site's own search (views.search), which never reads the plugin's index. So every page of the tree
 # tells the plugin to leave it out, with Material's documented front matter: building an index that nothing
 # reads cost the engine ~1 s of a ~4.4 s build at k = 1 (BENCHMARKS.md). One definition, put into every
-# Markdown file of the tree here (generated and hand-written pages alike); a test checks each page's front matter.
+# Markdown file as it enters the tree (site_files' add; refresh_briefs_page); a test checks each page's front matter.
 THEME_SEARCH_EXCLUDED = "search:\n  exclude: true\n"
 
 
@@ -128,6 +128,8 @@ def site_files(model: Model, docs: dict[str, Document], settings: Settings, chan
     def add(path: str, data: bytes | str, source: str) -> None:
         if path in files:
             raise ValueError(f"{source} would overwrite {path}, which the site already has: rename one of them")
+        if path.endswith(".md"):
+            data = theme_search_excluded(data)
         files[path] = data.encode("utf-8") if isinstance(data, str) else data
 
     download_files, download_meta = downloads(model, docs)
@@ -136,7 +138,7 @@ def site_files(model: Model, docs: dict[str, Document], settings: Settings, chan
     ctx = PageContext(repo=settings.repo, pdf=settings.pdf, downloads=download_meta, last_changed=changed,
                       brief_pdfs=brief_pdfs)
     for path, text in pages(model, ctx).items():
-        add(path, theme_search_excluded(text), "a generated page")
+        add(path, text, "a generated page")
     for path, data in download_files.items():
         add(f"{DOWNLOADS}/{path}", data, "a download")
     for name, data in brief_files.items():
@@ -155,7 +157,7 @@ def site_files(model: Model, docs: dict[str, Document], settings: Settings, chan
         source = f"docs/{rel}"
         if src.suffix == ".md":
             text, written_by_hand[rel] = hand_written(model, ctx, rel, src.read_text(encoding="utf-8"))
-            add(rel, theme_search_excluded(text), source)
+            add(rel, text, source)
         else:
             add(rel, src.read_bytes(), source)
     add(SEARCH_INDEX, search.index_json(model, written_by_hand), "the search index")
