@@ -19,6 +19,17 @@ DOCS = ROOT / "docs"  # the hand-written pages and static assets
 BUILD = ROOT / "build"
 TREE = BUILD / "docs"  # the generated docs tree that every engine builds (python -m shandong.outputs.generate)
 PDF_CACHE = BUILD / "pdf-cache"  # every brief's PDF by a digest of its HTML, CSS and renderer
+RUNTIME_LOCK = ROOT / "requirements" / "runtime.txt"
+
+# kind of data file -> (path inside the data folder, its JSON Schema in data/schemas/)
+FILES = {
+    "agencies": ("agencies.yaml", "agencies.schema.json"),
+    "themes": ("themes.yaml", "themes.schema.json"),
+    "tasks": ("plan/tasks.yaml", "tasks.schema.json"),
+    "measures": ("action-2020/measures.yaml", "measures.schema.json"),
+    "progress": ("progress.yaml", "progress.schema.json"),
+    "sources": ("sources.yaml", "sources.schema.json"),
+}
 
 
 def template_cache(name: str):
@@ -31,17 +42,6 @@ def template_cache(name: str):
     folder = BUILD / "jinja" / name
     folder.mkdir(parents=True, exist_ok=True)
     return jinja2.FileSystemBytecodeCache(str(folder))
-RUNTIME_LOCK = ROOT / "requirements" / "runtime.txt"
-
-# kind of data file -> (path inside the data folder, its JSON Schema in data/schemas/)
-FILES = {
-    "agencies": ("agencies.yaml", "agencies.schema.json"),
-    "themes": ("themes.yaml", "themes.schema.json"),
-    "tasks": ("plan/tasks.yaml", "tasks.schema.json"),
-    "measures": ("action-2020/measures.yaml", "measures.schema.json"),
-    "progress": ("progress.yaml", "progress.schema.json"),
-    "sources": ("sources.yaml", "sources.schema.json"),
-}
 
 
 def data_path(kind: str) -> str:
