@@ -73,14 +73,11 @@ def zensical_config(config: Path, site_dir: Path) -> Path:
     Zensical reads ``build/mkdocs.yml`` as it is (INHERIT, docs_dir, theme.custom_dir, extra, not_in_nav,
     the Markdown extensions, strict); these lines add only what it needs besides:
     - ``site_dir``: it has no option for it, and the folder must lie inside the configuration's folder;
-    - its ``classic`` theme variant, Material's look (its default, ``modern``, restyles header and headings);
-    - its tags read from a front-matter key that no page has: Zensical shows the ``tags`` of a page's
-      front matter on the page, Material only with its tags plugin (not used here). The pages' ``tags``
-      are search keys (``views.search``), not labels to show."""
+    - its ``classic`` theme variant, Material's look (its default, ``modern``, restyles header and headings)."""
     config, site_dir = Path(config).resolve(), Path(site_dir).resolve()
     path = site_dir.with_name(f"{site_dir.name}.yml")
     path.write_text(f"INHERIT: {config.name}\nsite_dir: {site_dir.relative_to(config.parent).as_posix()}\n"
-                    "theme:\n  variant: classic\nplugins:\n  - tags:\n      tags_name_property: shown_tags\n", encoding="utf-8")
+                    "theme:\n  variant: classic\n", encoding="utf-8")
     return path
 
 
