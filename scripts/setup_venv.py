@@ -65,9 +65,14 @@ def dotted(version):
     return ".".join(str(n) for n in version[:2])
 
 
+def canonical(name):
+    """A package's name as the locks and ``uv pip freeze`` compare (PEP 503: ``Foo_bar`` → ``foo-bar``)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def pins(path):
-    """{normalised name: version} of a lock (every ``name==version`` line)."""
-    return {re.sub(r"[-_.]+", "-", m.group(1)).lower(): m.group(2) for m in PIN.finditer(path.read_text(encoding="utf-8"))}
+    """{canonical name: version} of a lock (every ``name==version`` line)."""
+    return {canonical(m.group(1)): m.group(2) for m in PIN.finditer(path.read_text(encoding="utf-8"))}
 
 
 def digest(name):
@@ -157,7 +162,7 @@ def setup(name, venv):
 
 
 def pins_of_freeze(text):
-    return {re.sub(r"[-_.]+", "-", line.split("==")[0]).lower() for line in text.splitlines() if "==" in line}
+    return {canonical(line.split("==")[0]) for line in text.splitlines() if "==" in line}
 
 
 def main(argv=None):
